@@ -1,0 +1,127 @@
+"""How fast the graph is built and written as RDF, and how fast the bundled queries run, as
+the corpus grows; peak memory of each step. Synthetic extractions (no extractor).
+
+    /work/venv/bin/python bench/bench_graph.py [--papers 1000 10000 100000]
+
+Each size runs in a child process so its peak RSS is its own. Writes bench/results/graph.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+VOCABULARY = 4000
+"""Distinct entity names per type the synthetic papers draw from."""
+
+
+def synthetic(papers: int, seed: int = 0):
+    """`papers` extractions of 8 entities (spelling variants, acronym pairs) and 2 results each."""
+    from kg.model import Entity, Mention, Paper, PaperExtraction, Result
+
+    rng = random.Random(seed)
+    types = ("Method", "Dataset", "Hardware", "Metric", "Task")
+    spellings = (lambda n: n, lambda n: n.lower(), lambda n: n.replace("-", ""), lambda n: n + "s")
+    for number in range(papers):
+        entities = []
+        for index in range(8):
+            kind = types[index % len(types)]
+            base = f"{kind[:3]}-Net {rng.randrange(VOCABULARY)}"
+            name = rng.choice(spellings)(base)
+            acronym = {"acronym": f"{kind[0]}N{rng.randrange(VOCABULARY)}", "long_form": name} \
+                if rng.random() < 0.1 else {}
+            mention = Mention(0, len(name), name, f"We use {name} here.", "bench")
+            entities.append(Entity(type=kind, name=name, proposed=index == 0, mentions=(mention,), **acronym))
+        method = entities[0].name
+        dataset = entities[1].name
+        metric = entities[3].name
+        results = tuple(Result(metric=metric, value=round(rng.uniform(0, 100), 2), unit="%", relative=False,
+                               sentence="It reaches a score.", start=0, end=4, dataset=dataset, method=method)
+                        for _ in range(2))
+        paper = Paper(f"bench-{number:06d}", f"Paper {number}", "An abstract.")
+        yield PaperExtraction(paper, tuple(entities), results)
+
+
+def run_size(papers: int) -> dict:
+    """Child process: build, write, query; timings in seconds, sizes in bytes."""
+    from kg.export.rdf import write_jsonld, write_ntriples, write_turtle
+    from kg.graph import build_graph
+    from kg.query import run_query
+
+    out: dict = {"papers": papers}
+    extractions = list(synthetic(papers))
+    start = time.perf_counter()
+    graph = build_graph(extractions)
+    out["build_s"] = time.perf_counter() - start
+    out["nodes"], out["edges"] = graph.number_of_nodes(), graph.number_of_edges()
+    out["rss_after_build_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with tempfile.TemporaryDirectory() as folder:
+        for name, writer in (("nt", write_ntriples), ("ttl", write_turtle), ("jsonld", write_jsonld)):
+            path = Path(folder) / f"graph.{name}"
+            start = time.perf_counter()
+            writer(graph, path)
+            out[f"{name}_s"] = time.perf_counter() - start
+            out[f"{name}_bytes"] = path.stat().st_size
+        out["rss_after_write_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        del graph, extractions
+        for engine in ("oxigraph", "rdflib"):
+            if engine == "rdflib" and papers > 10_000:
+                continue  # rdflib loads about 100k triples/s: minutes at this size
+            start = time.perf_counter()
+            run_query("top-datasets", Path(folder) / "graph.nt", {}, engine)
+            out[f"top_datasets_{engine}_s"] = time.perf_counter() - start
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--papers", type=int, nargs="+", default=[1000, 10_000])
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run_size(args.child)))
+        return
+    rows = []
+    for papers in args.papers:
+        child = subprocess.run([sys.executable, __file__, "--child", str(papers)], check=True,
+                               capture_output=True, text=True)
+        rows.append(json.loads(child.stdout))
+        print(rows[-1], file=sys.stderr)
+    write_report(rows)
+
+
+def write_report(rows: list[dict]) -> None:
+    memory_kb = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal"))
+    lines = [
+        "# Graph build, RDF export and query (bench/bench_graph.py)", "",
+        f"Machine: {platform.machine()}, nproc {os.cpu_count()}, {memory_kb / 2**20:.1f} GiB RAM, "
+        f"Python {platform.python_version()}.",
+        "Synthetic papers of 8 entities (spelling variants, 10% acronym pairs) and 2 results each.",
+        "Query: `top-datasets` over graph.nt, load included (rdflib skipped above 10k papers).", "",
+        "| papers | nodes | edges | build s | .nt s | .nt MB | .ttl s | .jsonld s | oxigraph query s "
+        "| rdflib query s | RSS after build MB | peak RSS MB |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        rdflib_s = f"{r['top_datasets_rdflib_s']:.1f}" if "top_datasets_rdflib_s" in r else "–"
+        lines.append(
+            f"| {r['papers']:,} | {r['nodes']:,} | {r['edges']:,} | {r['build_s']:.1f} | {r['nt_s']:.1f} "
+            f"| {r['nt_bytes'] / 1e6:.0f} | {r['ttl_s']:.1f} | {r['jsonld_s']:.1f} "
+            f"| {r['top_datasets_oxigraph_s']:.1f} | {rdflib_s} | {r['rss_after_build_mb']:.0f} "
+            f"| {r['peak_rss_mb']:.0f} |")
+    (REPO / "bench" / "results" / "graph.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

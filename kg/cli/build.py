@@ -1,0 +1,110 @@
+"""`kg build` and `kg extract`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kg.corpus import FORMATS
+from kg.model import Paper
+
+input_args = click.argument("inputs", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+format_option = click.option("--format", "fmt", type=click.Choice(FORMATS),
+                             help="Input format (default: found from extension and content).")
+model_option = click.option("--spacy-model", default=None, metavar="NAME",
+                            help="An installed trained spaCy pipeline to add POS/parser (optional).")
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+
+
+def progress_bar(quiet: bool):
+    """A progress bar on stderr over the papers, unless quiet."""
+    def wrap(papers: Sequence[Paper]) -> Iterable[Paper]:
+        if quiet:
+            return papers
+        return _ProgressIter(papers)
+    return wrap
+
+
+class _ProgressIter:
+    def __init__(self, papers: Sequence[Paper]) -> None:
+        self.papers = papers
+
+    def __iter__(self):
+        with click.progressbar(self.papers, label="extracting", file=sys.stderr,
+                               show_pos=True, show_eta=True, update_min_steps=16) as bar:
+            yield from bar
+
+
+def warn(message: str) -> None:
+    click.echo(f"kg: warning: {message}", err=True)
+
+
+@click.command()
+@input_args
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("outputs"), show_default=True, help="Output directory.")
+@format_option
+@click.option("--base-iri", default=None, metavar="IRI",
+              help="Base IRI of the graph's instances (default https://w3id.org/kg/id/).")
+@click.option("--max-nodes", type=click.IntRange(min=1), default=None,
+              help="Most nodes drawn in graph.html (the most connected are kept).")
+@model_option
+@quiet_option
+def build(inputs: tuple[Path, ...], out_dir: Path, fmt: str | None, base_iri: str | None,
+          max_nodes: int | None, spacy_model: str | None, quiet: bool) -> None:
+    """Read INPUT files (default: the bundled listing of 188 papers) and write every export."""
+    from kg.build import build as run_build
+
+    stats = run_build(inputs, out_dir, fmt=fmt, base_iri=base_iri,
+                      spacy_model=spacy_model, max_nodes=max_nodes,
+                      progress=progress_bar(quiet), warn=warn)
+    if not quiet:
+        click.echo(format_summary(stats, out_dir))
+
+
+def format_summary(stats: dict[str, Any], out_dir: Path) -> str:
+    """The table `kg build` prints: counts by kind and relation, notes, files written."""
+    rows: list[tuple[str, str]] = [("papers", f"{stats['papers']:,}"),
+                                   ("entities", f"{sum(stats['entities'].values()):,}")]
+    rows += [(f"  {kind}", f"{n:,}") for kind, n in stats["entities"].items()]
+    rows.append(("results", f"{stats['results']:,}"))
+    rows.append(("edges", f"{sum(stats['edges'].values()):,}"))
+    rows += [(f"  {relation}", f"{n:,}") for relation, n in stats["edges"].items()]
+    resolution = stats["resolution"]
+    rows.append(("resolution", f"{resolution['mentions']:,} mentions merged into "
+                               f"{resolution['entities']:,} entities"))
+    rows += [("note", note) for note in stats.get("notes", ())]
+    rows.append(("files", str(out_dir)))
+    rows += [(f"  {name}", f"{size:,} bytes") for name, size in stats["files"].items()]
+    rows.append(("  stats.json", "this summary"))
+    width = max(len(name) for name, _ in rows)
+    return "\n".join(f"{name.ljust(width)}  {value}" for name, value in rows)
+
+
+@click.command()
+@input_args
+@click.option("-o", "--output", "out_file", type=click.Path(path_type=Path, dir_okay=False),
+              required=True, help="JSON Lines file of per-paper extractions.")
+@format_option
+@model_option
+@quiet_option
+def extract(inputs: tuple[Path, ...], out_file: Path, fmt: str | None, spacy_model: str | None,
+            quiet: bool) -> None:
+    """Write what extraction finds in each paper of INPUT files as JSON Lines."""
+    from kg.build import extract_papers
+    from kg.corpus import read_papers
+    from kg.staging import staged_file
+
+    papers = list(read_papers(inputs, fmt=fmt, warn=warn))
+    extractions = extract_papers(papers, spacy_model, progress_bar(quiet))
+    with staged_file(out_file) as staging, open(staging, "w", encoding="utf-8") as out:
+        for extraction in extractions:
+            out.write(json.dumps(extraction.to_dict(), ensure_ascii=False) + "\n")
+
+
+COMMANDS = (build, extract)

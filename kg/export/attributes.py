@@ -1,0 +1,171 @@
+"""Attribute values that every typed export can write: one type per key, nothing missing-but-present.
+
+NetworkX's GEXF and GraphML writers fail on None, list and dict values, stringify dicts
+silently, and write files that cannot be read back when one key holds values of different
+types. Neo4j's bulk importer declares one type per CSV column. So before writing, the
+exporters (gephi.py, neo4j.py) pass a set of records (the nodes of one class or label, the
+edges of one class or type) through `clean_attributes`, which settles each key on one type:
+
+- **Missing**: None, NaN and infinite floats, and empty lists are omitted (a reader treats
+  an absent list as empty); every other value is kept.
+- **Types**: a key whose values are all booleans stays boolean; all integers, integer; all
+  numbers (integers and floats), float; a key with a list in any record becomes a list of
+  strings (a scalar in another record becomes a one-item list); anything else becomes
+  text: booleans ``true``/``false``, numbers as Python writes them, dicts as JSON.
+- **Lists** in formats without a list type (GEXF, GraphML) are one string: the items
+  joined with ``|``, a ``|`` or ``\\`` inside an item escaped with a backslash
+  (`join_list` / `split_list` are exact inverses).
+- **Text**: line breaks become ``\\n`` (XML parsers turn ``\\r\\n`` and ``\\r`` into ``\\n`` anyway)
+  and the characters XML 1.0 forbids are removed: control characters other than tab and
+  line feed, lone surrogates, U+FFFE and U+FFFF. The same cleaning serves every format, so a
+  value reads the same in Gephi, Neo4j and FalkorDB.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+LIST_SEPARATOR = "|"
+_FORBIDDEN_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_LINE_BREAK = re.compile("\r\n?")
+_LIST_TYPES = (list, tuple, set, frozenset)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One key of a set of records and the type all its values have.
+
+    `type` is bool, int, float or str; with `is_list`, values are lists of str.
+    """
+
+    name: str
+    type: type
+    is_list: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """Cleaned records: `rows[i]` holds the present values of `records[i]`, typed by `columns`."""
+
+    columns: tuple[Column, ...]
+    rows: tuple[dict[str, Any], ...]
+
+
+def clean_text(text: str) -> str:
+    """`text` with line breaks as ``\\n`` and without the characters XML 1.0 forbids."""
+    return _FORBIDDEN_IN_XML.sub("", _LINE_BREAK.sub("\n", text))
+
+
+def join_list(items: Iterable[str]) -> str:
+    """Items as one string: joined by ``|``, with ``\\`` and ``|`` in an item backslash-escaped."""
+    return LIST_SEPARATOR.join(item.replace("\\", "\\\\").replace("|", "\\|") for item in items)
+
+
+def split_list(text: str) -> list[str]:
+    """The items `join_list` joined: ``split_list(join_list(items)) == items`` for every
+    non-empty list (empty lists are omitted, never joined)."""
+    items: list[str] = []
+    current: list[str] = []
+    chars = iter(text)
+    for char in chars:
+        if char == "\\":
+            current.append(next(chars, ""))
+        elif char == LIST_SEPARATOR:
+            items.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    items.append("".join(current))
+    return items
+
+
+def clean_attributes(records: Sequence[Mapping[Any, Any]], *, join_lists: bool,
+                     exclude: Iterable[str] = ()) -> Table:
+    """Settle every key of `records` (but those in `exclude`) on one type and clean each value.
+
+    With `join_lists`, list columns become text columns (see `join_list`).
+    Columns are sorted by name; each row keeps only the keys with a present value.
+    """
+    excluded = set(exclude)
+    present = [{str(key): value for key, value in record.items()
+                if str(key) not in excluded and not _is_missing(value)} for record in records]
+    kinds: dict[str, set[str]] = {}
+    for record in present:
+        for key, value in record.items():
+            kinds.setdefault(key, set()).add(_kind(value))
+    columns = {key: _column(key, found) for key, found in sorted(kinds.items())}
+    rows = tuple({key: _convert(value, columns[key]) for key, value in sorted(record.items())}
+                 for record in present)
+    if not join_lists:
+        return Table(columns=tuple(columns.values()), rows=rows)
+    lists = {key for key, column in columns.items() if column.is_list}
+    return Table(columns=tuple(Column(c.name, c.type) for c in columns.values()),
+                 rows=tuple({key: join_list(value) if key in lists else value
+                             for key, value in row.items()} for row in rows))
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, _LIST_TYPES):
+        return len(value) == 0
+    return False
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, _LIST_TYPES):
+        return "list"
+    return "text"
+
+
+def _column(name: str, kinds: set[str]) -> Column:
+    if "list" in kinds:
+        return Column(name, str, is_list=True)
+    if kinds == {"bool"}:
+        return Column(name, bool)
+    if kinds == {"int"}:
+        return Column(name, int)
+    if kinds <= {"int", "float"}:
+        return Column(name, float)
+    return Column(name, str)
+
+
+def _convert(value: Any, column: Column) -> Any:
+    if column.is_list:
+        return _items(value)
+    if column.type is str:
+        return _text(value)
+    return column.type(value)
+
+
+def _items(value: Any) -> list[str]:
+    if isinstance(value, (set, frozenset)):
+        value = sorted(value, key=_text)
+    elif not isinstance(value, _LIST_TYPES):
+        value = [value]
+    return [_text(item) for item in value]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, (int, float)):
+        text = repr(value)
+    else:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return clean_text(text)

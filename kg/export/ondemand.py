@@ -1,0 +1,45 @@
+"""`kg export` as a function: one format, written from a built graph.json."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kg.errors import KgInputError
+from kg.export import BY_FORMAT, Export, Written
+from kg.export.neo4j import is_neo4j_folder
+from kg.export.nodelink import read_nodelink
+from kg.staging import staged_directory, staged_file
+
+def export_graph(graph_path: str | Path, fmt: str, output: str | Path | None = None,
+                 **options: Any) -> Written:
+    """Write the graph in `graph_path` (a graph.json) as `fmt`; return where it went and what
+    the writer left out, if anything (e.g. graph.html's node cap).
+
+    `output` defaults to the format's file name in the current directory; an existing
+    directory given for a one-file format receives the file under that name. A Neo4j folder
+    replaces only an empty directory or an earlier Neo4j folder. The output appears only
+    when complete. `options` (e.g. ``base_iri``) go to the writers that take them; None
+    means the writer's default.
+    """
+    export = BY_FORMAT.get(fmt)
+    if export is None:
+        raise KgInputError(f"unknown format {fmt!r} (one of {', '.join(sorted(BY_FORMAT))})")
+    graph = read_nodelink(Path(graph_path))
+    target = _target(export, output)
+    stage = staged_directory if export.directory else staged_file
+    with stage(target) as staging:
+        written = export.write_to(graph, staging, **options)
+    return Written(target, written.notice)
+
+
+def _target(export: Export, output: str | Path | None) -> Path:
+    target = Path(output) if output is not None else Path(export.filename)
+    if not export.directory:
+        return target / export.filename if target.is_dir() else target
+    if target.exists() and not target.is_dir():
+        raise KgInputError("exists and is not a directory", target)
+    if target.is_dir() and any(target.iterdir()) and not is_neo4j_folder(target):
+        raise KgInputError("is a directory that is not an earlier Neo4j export; "
+                           "not replacing it (choose a new -o)", target)
+    return target

@@ -1,0 +1,343 @@
+"""RDF exports of the graph: Turtle, N-Triples and JSON-LD, in the vocabulary of ontology/kg.ttl.
+
+All three writers consume one stream, `iter_subjects`: the statements about one subject at
+a time, in the graph's node order (sorted ids), with each subject's statements sorted. So
+the output is deterministic and is written as it is generated, without a second in-memory
+graph: the N-Triples file of a 100k-paper graph needs no more memory than the graph.
+
+Instance IRIs are the base IRI followed by the node id, unchanged (the ids of the Neo4j
+and GEXF exports). Each paper-to-entity edge also gets a `kgo:Mention` node,
+``<base><paper id>/<relation>/<entity id>``, that holds its evidence (ontology/README.md).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import quote
+
+import networkx as nx
+
+from kg.errors import KgInputError
+from kg.graph.ids import paper_node_id
+from kg.graph.schema import ENTITY_TYPES, PAPER_RELATIONS
+from kg.staging import staged_file
+
+DEFAULT_BASE_IRI = "https://w3id.org/kg/id/"
+ONTOLOGY_IRI = "https://w3id.org/kg/ontology"
+KGO = ONTOLOGY_IRI + "#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
+
+PREFIXES: dict[str, str] = {
+    "dcterms": "http://purl.org/dc/terms/",
+    "kgo": KGO,
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": "https://schema.org/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "void": "http://rdfs.org/ns/void#",
+    "wd": WIKIDATA_ENTITY,
+    "xsd": XSD,
+}
+"""Prefixes of the vocabularies used; the instances' prefix, ``kgi``, is the base IRI."""
+INSTANCE_PREFIX = "kgi"
+
+
+def _vocab(name: str) -> str:
+    prefix, local = name.split(":")
+    return PREFIXES[prefix] + local
+
+
+@dataclass(frozen=True, slots=True)
+class IRI:
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    """A literal; `datatype` None is a plain string (xsd:string)."""
+
+    lexical: str
+    datatype: str | None = None
+
+
+Term = IRI | Literal
+Subject = tuple[IRI, list[tuple[IRI, Term]]]
+"""A subject and its (predicate, object) pairs."""
+
+
+# ---------------------------------------------------------------- the statements
+
+
+def iter_subjects(graph: nx.MultiDiGraph, base_iri: str = DEFAULT_BASE_IRI) -> Iterator[Subject]:
+    """Every statement of the RDF export, grouped by subject (header first, then the nodes)."""
+    _check_base(base_iri)
+    yield IRI(base_iri), [
+        (IRI(RDF_TYPE), IRI(_vocab("owl:Ontology"))),
+        (IRI(RDF_TYPE), IRI(_vocab("void:Dataset"))),
+        (IRI(_vocab("owl:imports")), IRI(ONTOLOGY_IRI)),
+        (IRI(_vocab("rdfs:label")), Literal("kg knowledge graph of machine-learning papers")),
+    ]
+    for node_id, attrs in graph.nodes(data=True):
+        subject = IRI(base_iri + node_id)
+        edges = [(relation, target, data) for _, target, relation, data
+                 in graph.out_edges(node_id, keys=True, data=True)]
+        links = [(IRI(KGO + relation), IRI(base_iri + target)) for relation, target, _ in edges]
+        kind = attrs["kind"]
+        if kind == "Paper":
+            yield subject, _sorted([*_paper(attrs), *links])
+            for relation, target, data in edges:
+                if relation in PAPER_RELATIONS:
+                    yield (IRI(f"{subject.value}/{relation}/{target}"),
+                           _sorted(_mention(subject, relation, IRI(base_iri + target), data)))
+        elif kind == "Result":
+            paper = IRI(base_iri + paper_node_id(attrs["paper_id"]))
+            yield subject, _sorted([*_result(attrs, paper), *links])
+        elif kind in ENTITY_TYPES:
+            yield subject, _sorted([*_entity(attrs), *links])
+        else:
+            raise ValueError(f"node {node_id!r} has unknown kind {kind!r}")
+
+
+def _paper(attrs: dict[str, Any]) -> Iterator[tuple[IRI, Term]]:
+    yield IRI(RDF_TYPE), IRI(KGO + "Paper")
+    yield _p("rdfs:label"), Literal(attrs["label"])
+    yield _p("dcterms:identifier"), Literal(attrs["paper_id"])
+    yield _p("dcterms:title"), Literal(attrs["title"])
+    for author in attrs.get("authors", ()):
+        yield _p("schema:author"), Literal(author)
+    if attrs.get("url") is not None:
+        yield _p("schema:url"), _url(attrs["url"])
+    if attrs.get("year") is not None:
+        year = int(attrs["year"])
+        yield _p("dcterms:issued"), Literal(f"{'-' if year < 0 else ''}{abs(year):04d}", XSD + "gYear")
+
+
+def _mention(paper: IRI, relation: str, entity: IRI, edge: dict[str, Any]) -> Iterator[tuple[IRI, Term]]:
+    yield IRI(RDF_TYPE), IRI(KGO + "Mention")
+    yield _p("kgo:inPaper"), paper
+    yield _p("kgo:about"), entity
+    yield _p("kgo:relation"), IRI(KGO + relation)
+    yield _p("kgo:sentence"), Literal(edge["sentence"])
+    yield _p("kgo:start"), _integer(edge["start"])
+    yield _p("kgo:end"), _integer(edge["end"])
+    yield _p("kgo:rule"), Literal(edge["rule"])
+    yield _p("kgo:mentionCount"), _integer(edge["mentions"])
+
+
+def _entity(attrs: dict[str, Any]) -> Iterator[tuple[IRI, Term]]:
+    yield IRI(RDF_TYPE), IRI(KGO + attrs["kind"])
+    yield _p("rdfs:label"), Literal(attrs["label"])
+    yield _p("skos:prefLabel"), Literal(attrs["name"])
+    for alias in attrs.get("aliases", ()):
+        yield _p("skos:altLabel"), Literal(alias)
+    yield _p("kgo:support"), _integer(attrs["support"])
+    yield _p("kgo:proposedIn"), _integer(attrs["proposed_in"])
+    yield _p("kgo:inLexicon"), _boolean(attrs["lexicon"])
+    for key, predicate in (("acronym", "kgo:acronym"), ("long_form", "kgo:longForm")):
+        if attrs.get(key) is not None:
+            yield _p(predicate), Literal(attrs[key])
+    if attrs.get("wikidata"):
+        yield _p("owl:sameAs"), IRI(WIKIDATA_ENTITY + _iri_safe(attrs["wikidata"], safe=""))
+
+
+def _result(attrs: dict[str, Any], paper: IRI) -> Iterator[tuple[IRI, Term]]:
+    yield IRI(RDF_TYPE), IRI(KGO + "Result")
+    yield _p("rdfs:label"), Literal(attrs["label"])
+    yield _p("kgo:value"), _number(attrs["value"])
+    yield _p("kgo:unit"), Literal(attrs["unit"])
+    yield _p("kgo:relative"), _boolean(attrs["relative"])
+    yield _p("kgo:sentence"), Literal(attrs["sentence"])
+    yield _p("kgo:start"), _integer(attrs["start"])
+    yield _p("kgo:end"), _integer(attrs["end"])
+    yield _p("prov:wasDerivedFrom"), paper
+
+
+def _p(name: str) -> IRI:
+    return IRI(_vocab(name))
+
+
+def _sorted(pairs: Iterable[tuple[IRI, Term]]) -> list[tuple[IRI, Term]]:
+    """rdf:type first, then by predicate and object (IRIs before literals); duplicates dropped."""
+    return sorted(set(pairs), key=lambda pair: (pair[0].value != RDF_TYPE, pair[0].value, _term_key(pair[1])))
+
+
+def _term_key(term: Term) -> tuple[int, str, str]:
+    if isinstance(term, IRI):
+        return 0, term.value, ""
+    return 1, term.lexical, term.datatype or ""
+
+
+def _integer(value: int) -> Literal:
+    return Literal(str(int(value)), XSD + "integer")
+
+
+def _boolean(value: bool) -> Literal:
+    return Literal("true" if value else "false", XSD + "boolean")
+
+
+def _number(value: float) -> Literal:
+    """xsd:decimal in positional notation ("0.00001", never "1e-05"); xsd:double for NaN, INF, -INF."""
+    value = float(value)
+    if not math.isfinite(value):
+        return Literal("NaN" if value != value else ("INF" if value > 0 else "-INF"), XSD + "double")
+    text = format(Decimal(repr(value)), "f")
+    return Literal(text if "." in text else text + ".0", XSD + "decimal")
+
+
+# ---------------------------------------------------------------- IRIs and escaping
+
+_BASE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|\\^`\x7f\ud800-\udfff]*")
+_HAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_RESERVED = ":/?#[]@!$&'()*+,;=~"
+
+
+def _check_base(base_iri: str) -> None:
+    if not _BASE_IRI.fullmatch(base_iri):
+        raise KgInputError(f"base IRI {base_iri!r} is not an absolute IRI "
+                           "(scheme, then no spaces, quotes, <, >, {, }, |, \\, ^ or `)")
+
+
+def clean_text(text: str) -> str:
+    """`text` with lone surrogates (which no RDF syntax can carry) replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _iri_safe(text: str, safe: str = _RESERVED) -> str:
+    """Percent-encode what may not appear in an IRI; keep valid %XX escapes as they are."""
+    return quote(_BAD_PERCENT.sub("%25", clean_text(text)), safe=safe + "%")
+
+
+def _url(url: str) -> Term:
+    """A paper's URL: an IRI when it has a scheme, else an xsd:anyURI literal (never a relative IRI)."""
+    if _HAS_SCHEME.match(url):
+        return IRI(_iri_safe(url))
+    return Literal(url, XSD + "anyURI")
+
+
+def _escape(text: str) -> str:
+    return _NEEDS_ESCAPE.sub(lambda m: _ESCAPES.get(m.group()) or f"\\u{ord(m.group()):04X}",
+                             clean_text(text))
+
+
+def _nt_term(term: Term) -> str:
+    if isinstance(term, IRI):
+        return f"<{term.value}>"
+    if term.datatype is None:
+        return f'"{_escape(term.lexical)}"'
+    return f'"{_escape(term.lexical)}"^^<{term.datatype}>'
+
+
+# ---------------------------------------------------------------- writers
+
+
+def write_ntriples(graph: nx.MultiDiGraph, path: Path, base_iri: str = DEFAULT_BASE_IRI) -> None:
+    """N-Triples, one subject's lines together, in the order of `iter_subjects`."""
+    with _output(path) as out:
+        for subject, pairs in iter_subjects(graph, base_iri):
+            head = _nt_term(subject)
+            out.writelines(f"{head} {_nt_term(p)} {_nt_term(o)} .\n" for p, o in pairs)
+
+
+_LOCAL_NAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.%\-]*[A-Za-z0-9_%\-])?")
+_TURTLE_DECIMAL = re.compile(r"[+-]?[0-9]*\.[0-9]+")
+
+
+def _prefixes(base_iri: str, json_ld: bool = False) -> dict[str, str]:
+    """PREFIXES and the instances' prefix; JSON-LD 1.1 expands a prefix only when its IRI
+    ends with a gen-delim character, so there the base IRI is a prefix only then."""
+    if json_ld and base_iri[-1] not in ":/?#[]@":
+        return dict(PREFIXES)
+    return {**PREFIXES, INSTANCE_PREFIX: base_iri}
+
+
+class _PrefixedNames:
+    """Prefixed names where the local part is plain, full IRIs elsewhere."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self.prefixes = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+
+    def term(self, term: Term) -> str:
+        if isinstance(term, Literal):
+            if term.datatype == XSD + "integer" or term.datatype == XSD + "boolean":
+                return term.lexical
+            if term.datatype == XSD + "decimal" and _TURTLE_DECIMAL.fullmatch(term.lexical):
+                return term.lexical
+            if term.datatype is None:
+                return f'"{_escape(term.lexical)}"'
+            return f'"{_escape(term.lexical)}"^^{self.term(IRI(term.datatype))}'
+        compact = self.compact(term.value)
+        return compact if compact != term.value else f"<{term.value}>"
+
+    def compact(self, iri: str) -> str:
+        """``prefix:local`` when the local part is plain, else `iri` itself."""
+        for prefix, namespace in self.prefixes:
+            local = iri[len(namespace):]
+            if iri.startswith(namespace) and local and _LOCAL_NAME.fullmatch(local):
+                return f"{prefix}:{local}"
+        return iri
+
+
+def write_turtle(graph: nx.MultiDiGraph, path: Path, base_iri: str = DEFAULT_BASE_IRI) -> None:
+    """Turtle with the prefixes of PREFIXES and ``kgi:`` for the instances, one block per subject."""
+    prefixes = _prefixes(base_iri)
+    names = _PrefixedNames(prefixes)
+    with _output(path) as out:
+        for prefix, namespace in sorted(prefixes.items()):
+            out.write(f"@prefix {prefix}: <{namespace}> .\n")
+        for subject, pairs in iter_subjects(graph, base_iri):
+            out.write(f"\n{names.term(subject)}\n")
+            lines = [f"    {'a' if p.value == RDF_TYPE else names.term(p)} {names.term(o)}" for p, o in pairs]
+            out.write(" ;\n".join(lines) + " .\n")
+
+
+def write_jsonld(graph: nx.MultiDiGraph, path: Path, base_iri: str = DEFAULT_BASE_IRI) -> None:
+    """JSON-LD: a context of the prefixes and a ``@graph`` of one object per subject, a line each."""
+    context = _prefixes(base_iri, json_ld=True)
+    names = _PrefixedNames(context)
+    with _output(path) as out:
+        out.write('{"@context": ' + json.dumps(context, sort_keys=True) + ',\n "@graph": [')
+        for index, (subject, pairs) in enumerate(iter_subjects(graph, base_iri)):
+            out.write(",\n  " if index else "\n  ")
+            obj = _jsonld_object(subject, pairs, names.compact)
+            out.write(json.dumps(obj, ensure_ascii=False, sort_keys=True))
+        out.write("\n ]}\n")
+
+
+def _jsonld_object(subject: IRI, pairs: list[tuple[IRI, Term]],
+                   compact: Callable[[str], str]) -> dict[str, Any]:
+    obj: dict[str, Any] = {"@id": compact(subject.value)}
+    for predicate, value in pairs:
+        if predicate.value == RDF_TYPE:
+            obj.setdefault("@type", []).append(compact(value.value))
+            continue
+        if isinstance(value, IRI):
+            item: Any = {"@id": compact(value.value)}
+        elif value.datatype is None:
+            item = {"@value": clean_text(value.lexical)}
+        else:
+            item = {"@value": clean_text(value.lexical), "@type": compact(value.datatype)}
+        obj.setdefault(compact(predicate.value), []).append(item)
+    return obj
+
+
+@contextmanager
+def _output(path: Path) -> Iterator[TextIO]:
+    """Write `path` through kg.staging: the file appears only when complete."""
+    with staged_file(Path(path)) as staged, open(staged, "w", encoding="utf-8", newline="\n") as out:
+        yield out

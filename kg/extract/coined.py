@@ -1,0 +1,176 @@
+"""Names the lexicon cannot know: coined shapes, title prefixes and names after proposal cues.
+
+Three sources, all untyped here unless the shape of the sentence gives the type; the entity
+component types them from context later (`kg.extract.context`):
+- shape: a word (or hyphenated word) with an internal capital ("ProxylessNAS", "LLaVA"),
+  a letter-digit mix ("M3DeTR", "YOLOv3", "SN40L"), a hyphen part in capitals or with a digit
+  ("MIA-DPO", "Mamba-2") -- rule ``coined:shape`` -- or an all-capital word of three or more
+  letters ("SMASH") -- rule ``coined:caps``, which needs context to be kept;
+- the title prefix: a name that opens the title before ":" or a dash ("ProxylessNAS: Direct
+  ...", "Ada-QPacknet -- adaptive ...") --
+  rule ``title-prefix``, typed from the rest of the title ("X: A Benchmark for ...") or
+  Method, and proposed (ANNOTATION.md);
+- after a proposal cue: the capitalised words right after "we propose / introduce / present",
+  "called / named / dubbed / termed" ("we introduce Habitat 2.0 (H2.0)") -- rule ``coined:cue``;
+- a run of two to five capitalised words inside an abstract sentence (not at its start;
+  "of" / "for" may join them): "... with Cosine Power Annealing" -- rule
+  ``coined:title-case``, typed by its head noun ("Annealing" -> Method) or context.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract.heads import type_from_head, type_of_description
+from kg.extract.state import BLOCK, Candidate, fold, state
+from kg.model import EntityType
+
+_PART = r"[A-Za-z0-9]+(?:\.[0-9]+[A-Za-z]*)?\+?"
+NAME = re.compile(rf"(?<![\w.-]){_PART}(?:-{_PART})*(?![\w-])")
+NUMBER_WITH_UNIT = re.compile(r"\d+(?:\.\d+)?(?:[KMBTGDkx]|st|nd|rd|th|ms|px|fps|GB|MB|TB|dB)?")
+UPPER = re.compile(r"[A-Z]")
+CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]{2,}")
+PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
+LETTER_DIGIT = re.compile(r"[A-Za-z]\d|\d[A-Za-z]")
+ADJECTIVE_TAIL = re.compile(r"-[a-z]{3,}$")
+# Mixed-case words of everyday or platform vocabulary: never names of the five types.
+NOT_NAMES = frozenset({"IoT", "IIoT", "LiDAR", "GitHub", "YouTube", "arXiv", "iPhone", "iOS", "macOS",
+                       "LaTeX", "JavaScript", "PhD", "DevOps", "MLOps", "WiFi", "Wi-Fi", "mmWave",
+                       "eCommerce", "FinTech", "TeX", "BibTeX", "OpenAI", "DeepMind", "HuggingFace",
+                       "McDonald", "iPad", "SoTA", "SOTA",
+                       # vendors: makers of hardware and software, not things of the five types
+                       "NVIDIA", "Nvidia", "AMD", "Intel", "Google", "Microsoft", "IBM", "Apple", "Qualcomm",
+                       "Huawei", "Samsung", "Xilinx", "AMD's", "NVIDIA's"})
+# Hyphenated words opening with one of these prefixes are ordinary words ("inter-GPU", "multi-GPU").
+WORD_PREFIXES = frozenset({"inter", "intra", "non", "multi", "cross", "pre", "post", "sub", "semi", "co",
+                           "anti", "un", "over", "under", "ultra", "single", "dual", "per", "all"})
+CUE = re.compile(r"\b(?:[Ww]e|[Tt]his (?:paper|work|study|article)|[Ii]n this (?:paper|work),? we)"
+                 r"\s+(?:also\s+|further\s+|then\s+|first\s+|here\s+)?"
+                 r"(?:propose|introduce|present|develop|design|build|release|create|devise|construct|curate)s?\b"
+                 r"(?:\s+(?:the|a|an))?(?:\s+(?:new|novel))?\s+"
+                 r"|\b(?:called|named|dubbed|termed|coined)\s+(?:as\s+)?[\"'“]?")
+_CAPITALISED = r"[A-Z0-9](?:[\w+'-]|\.(?=\w))*"
+CAPITALISED_RUN = re.compile(rf"{_CAPITALISED}(?:[ \t]+{_CAPITALISED}){{0,5}}")
+TITLE_PREFIX = re.compile(r"([^:\n]{1,60}?)(?::|\s+(?:--|—|–)|\s+-(?=\s))\s")
+TITLE_ARTICLE = re.compile(r"\s*(?:An?|The)\s+")
+ARTICLES = frozenset({"A", "An", "The", "On", "Towards", "Toward", "Why", "How", "When", "What", "Is",
+                      "Are", "Do", "Does", "Can", "Learning", "Beyond", "From", "Rethinking"})
+
+
+def shape(name: str) -> str | None:
+    """"shape" (a name by its look), "caps" (an all-capital word) or None."""
+    if not UPPER.search(name) or name in NOT_NAMES or NUMBER_WITH_UNIT.fullmatch(name):
+        return None
+    if ADJECTIVE_TAIL.search(name):
+        return None
+    parts = name.split("-")
+    if len(parts) > 1 and (parts[0].lower() in WORD_PREFIXES or parts[0].isdigit() and (
+            len(parts) == 2 or not any(CAMEL.search(p) or sum(c.isupper() for c in p) >= 2 for p in parts))):
+        return None  # "multi-GPU", "8-GPU", "2-Stage": a count or prefix before a word
+    if CAMEL.search(name) or LETTER_DIGIT.search(name):
+        return "shape"
+    if len(parts) > 1 and any(sum(c.isupper() for c in p) >= 2 or p.isdigit() for p in parts):
+        return "shape"
+    if len(parts) == 1 and (name.isupper() and len(name) >= 3 or PLURAL_ACRONYM.fullmatch(name)):
+        return "caps"
+    return None
+
+
+def title_tasks(title: str) -> list[tuple[int, int]]:
+    """Spans of task names in a title: a run of capitalised words between stop words or
+    punctuation that ends with a task head noun ("... for Direct 3D Generation",
+    "Connecting the Dots: Floorplan Reconstruction Using ..."), less leading quality words
+    and gerunds ("Improving")."""
+    spans: list[tuple[int, int]] = []
+    run: list[re.Match[str]] = []
+    for word in [*TITLE_WORD.finditer(title), None]:
+        text = word.group() if word else ""
+        if word is not None and text.lower() not in TITLE_STOP and (text[0].isupper() or text[0].isdigit()):
+            run.append(word)
+            continue
+        while run and (run[0].group().lower() in QUALITY or run[0].group().endswith("ing")):
+            run.pop(0)
+        if run and type_from_head(run[-1].group()) == "Task" and (len(run) > 1 or _after_for(title, run[0])):
+            spans.append((run[0].start(), run[-1].end()))
+        run = []
+    return spans
+
+
+def _after_for(title: str, word: re.Match[str]) -> bool:
+    return title[:word.start()].rstrip().lower().endswith(("for", "for efficient"))
+
+
+def title_prefix(title: str) -> tuple[int, int, EntityType] | None:
+    """Span and type of a coined name opening the title before ":", if there is one."""
+    match = TITLE_PREFIX.match(title)
+    if not match:
+        return None
+    prefix = match.group(1).strip()
+    words = prefix.split()
+    if not words or len(words) > 4 or words[0] in ARTICLES:
+        return None
+    coined = any(shape(w) for w in re.split(r"\s+", prefix))
+    title_case = all(w[0].isupper() or w[0].isdigit() for w in words)
+    if not coined and not (title_case and len(words) <= 3):
+        return None
+    article = TITLE_ARTICLE.match(title, match.end())
+    type_ = type_of_description(title[article.end():]) if article else None
+    if type_ not in ("Dataset", "Hardware"):
+        type_ = "Method"
+    start = title.index(prefix)
+    return start, start + len(prefix), type_
+
+
+_CAP_WORD = r"[A-Z][a-z][\w'-]*"
+TITLE_CASE_RUN = re.compile(rf"(?<![\w-]){_CAP_WORD}(?:[ ](?:(?:of|for)[ ])?{_CAP_WORD}){{1,4}}(?![\w-])")
+TITLE_STOP = frozenset("for with using via from in on of through towards toward and to at by the a an "
+                       "as into over under beyond without".split())
+# Quality words that qualify a task in a title without naming it ("Efficient", "Scalable").
+QUALITY = frozenset("efficient energy-efficient memory-efficient scalable robust fast faster accurate more "
+                    "practical effective steerable generalizable lightweight improved enhanced unified".split())
+TITLE_WORD = re.compile(r"[\w'-]+|[^\w\s]")
+URL = re.compile(r"(?<!\S)[^\s(]*?(?:https?://|\.[a-z]{2,6}/)\S*")
+
+
+@Language.component("kg_coined")
+def coined_names(doc: Doc) -> Doc:
+    st = state(doc)
+    text = st.text
+    title_end = text.find("\n") if "\n" in text else len(text)
+    sentence_starts = set(st.sentences.starts)
+    for url in URL.finditer(text):  # nothing inside a web address is a name or a result
+        st.candidates.append(Candidate(url.start(), url.end(), None, "url", f"{BLOCK}url"))
+    for match in NAME.finditer(text):
+        kind = shape(match.group())
+        if kind:
+            st.candidates.append(Candidate(match.start(), match.end(), None, f"coined:{kind}",
+                                           f"name:{match.group()}"))
+    for run in TITLE_CASE_RUN.finditer(text, title_end):  # "... with Cosine Power Annealing ..."
+        if run.start() not in sentence_starts:
+            type_ = type_from_head(run.group())
+            st.candidates.append(Candidate(run.start(), run.end(), type_, "coined:title-case",
+                                           f"name:{run.group()}"))
+    lexical_ends = {c.end for c in st.candidates if c.lexicon is not None and c.type == "Task"}
+    for start, end in title_tasks(text[:title_end]):  # a known task ending the run is the name
+        if end not in lexical_ends:
+            st.candidates.append(Candidate(start, end, "Task", "title-task", f"name:{fold(text[start:end])}"))
+    prefix = title_prefix(text[:title_end])
+    if prefix is not None:
+        start, end, type_ = prefix
+        name = text[start:end]
+        single = shape(name) or len(name.split()) == 1
+        if single or text.find(name, title_end) >= 0:  # a plain phrase must recur in the abstract
+            st.candidates.append(Candidate(start, end, type_, "title-prefix", f"name:{name}"))
+    for cue in CUE.finditer(text):
+        run = CAPITALISED_RUN.match(text, cue.end())
+        if run is None:
+            continue
+        name = run.group().rstrip(".,;:'\"”")
+        if name.split()[0] in ARTICLES or name.isdigit():
+            continue
+        st.candidates.append(Candidate(run.start(), run.start() + len(name), None, "coined:cue",
+                                       f"name:{name}"))
+    return doc

@@ -1,0 +1,222 @@
+"""From candidate spans to one draft entity per thing.
+
+1. Overlaps: the longest span wins ("GPU hours" over "GPU", "the CIFAR-10 dataset" never
+   arises since only names are candidates); on equal spans the lexicon beats an acronym,
+   which beats a coined name. Software names (blockers) take part and then vanish.
+   Adjacent metric names join ("top-1" "test accuracy"), and modifiers make new names of
+   known ones ("Evolved Transformer", "Nvidia GPUs", "throughput per DSP").
+2. Grouping: spans with the same key (lexicon entry, acronym pair, coined name) or the same
+   folded text are one entity; an acronym pair joins whatever covers its long form and
+   its short form.
+3. Typing: the lexicon's type; else the acronym long form's head noun; else the context of
+   any mention (`kg.extract.context`); else a neighbour in a coordination ("ResNet,
+   DenseNet and FractalNet"); else the type of a lexicon name inside a coined one
+   ("DGX-A100" -> Hardware); else, for a title prefix or a coined shape, Method. Drafts
+   still untyped stay so; the proposed component may type them, the rest are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract.context import type_from_context
+from kg.extract.state import Candidate, DocState, EntityDraft, fold, state
+from kg.model import EntityType
+
+PRIORITY = {"lexicon": 0, "acronym": 1, "title-prefix": 2}
+COORDINATION = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s|/)\s*(?:(?:the|a|an)\s+)?")
+
+
+def _priority(candidate: Candidate) -> int:
+    return PRIORITY.get(candidate.rule.split(":")[0], 3)
+
+
+def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+    """Longest first, then by priority; keep those that overlap nothing kept (sorted by start).
+    Of two overlapping spans of the same name, the one starting first is the name
+    ("RTX 4090 GPUs" matching both "RTX 4090" and "4090 GPUs" gives "RTX 4090")."""
+    first: dict[str, Candidate] = {}
+    leftmost: list[Candidate] = []
+    for cand in sorted(candidates, key=lambda c: (c.start, -c.length)):
+        earlier = first.get(cand.key)
+        if earlier is not None and earlier.start < cand.start < earlier.end:
+            continue
+        if earlier is None or cand.start >= earlier.end:
+            first[cand.key] = cand
+        leftmost.append(cand)
+    kept: list[Candidate] = []
+    taken = bytearray(max((c.end for c in candidates), default=0) + 1)
+    for cand in sorted(leftmost, key=lambda c: (-c.length, _priority(c), c.start)):
+        if taken.find(1, cand.start, cand.end) >= 0:
+            continue
+        kept.append(cand)
+        taken[cand.start:cand.end] = b"\x01" * cand.length
+    return sorted(kept, key=lambda c: c.start)
+
+
+def join_metric_words(kept: list[Candidate], text: str) -> list[Candidate]:
+    """Adjacent Metric names form one: "top-1" + "test accuracy" -> "top-1 test accuracy"."""
+    joined: list[Candidate] = []
+    for cand in kept:
+        last = joined[-1] if joined else None
+        if (last is not None and last.type == cand.type == "Metric" and last.lexicon and cand.lexicon
+                and not text[last.end:cand.start].strip()):
+            joined[-1] = Candidate(last.start, cand.end, "Metric", cand.rule, cand.key, cand.lexicon,
+                                   cand.wikidata)
+        else:
+            joined.append(cand)
+    return joined
+
+
+CAPITALISED_BEFORE = re.compile(r"(?<![\w-])((?:[A-Z][A-Za-z-]*[ ]){1,2})$")
+PER_UNIT = re.compile(r" per [A-Za-z][\w-]*")
+EXTENDED_TYPES = ("Method", "Hardware")
+
+
+def extend_names(kept: list[Candidate], text: str, sentence_starts: set[int], title_end: int
+                 ) -> list[Candidate]:
+    """Modifiers that make a new name of a known one: capitalised words (no digits) inside a sentence
+    before a lexicon method or device ("Evolved Transformer", "Nvidia GPUs", "Hopper GPU",
+    "Secure MobileNet-V1"; not in the title, where every word is capitalised), and
+    "per X" after a metric ("throughput per DSP"). The result is its own entity."""
+    taken = bytearray(len(text) + 1)  # names that an extension may not swallow
+    for cand in kept:
+        if cand.type is not None or cand.blocker:
+            taken[cand.start:cand.end] = b"\x01" * cand.length
+    out: list[Candidate] = []
+    for cand in kept:
+        start, end = cand.start, cand.end
+        if cand.lexicon and cand.type in EXTENDED_TYPES and start > title_end:
+            before = CAPITALISED_BEFORE.search(text, max(title_end, start - 40), start)
+            if before is not None:
+                first = before.start(1)
+                if first not in sentence_starts and taken.find(1, first, start) < 0:
+                    start = first
+        elif cand.type == "Metric":
+            per = PER_UNIT.match(text, end)
+            if per is not None and taken.find(1, end, per.end()) < 0:
+                end = per.end()
+        if (start, end) == (cand.start, cand.end):
+            out.append(cand)
+        else:
+            name = text[start:end]
+            out.append(Candidate(start, end, cand.type, "extended", f"name:{fold(name)}"))
+    extended = [c for c in out if c.rule == "extended"]  # sorted and disjoint
+    starts = [c.start for c in extended]
+
+    def swallowed(cand: Candidate) -> bool:  # inside the extension starting last before it
+        i = bisect_left(starts, cand.start + 1)
+        return i > 0 and extended[i - 1] is not cand and cand.end <= extended[i - 1].end
+
+    return [c for c in out if not swallowed(c)]
+
+
+class _Groups:
+    """Union-find over candidate keys."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, key: str) -> str:
+        self.parent.setdefault(key, key)
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def group(st: DocState, kept: list[Candidate], text: str) -> list[EntityDraft]:
+    groups = _Groups()
+    by_span = {(c.start, c.end): c for c in kept}
+    by_end = {c.end: c for c in kept}
+    for cand in kept:
+        groups.find(cand.key)
+        if not cand.blocker:
+            groups.union(cand.key, f"fold:{fold(text[cand.start:cand.end])}")
+    pair_of: dict[str, tuple[str, str]] = {}
+    for pair in st.acronyms:
+        long = by_end.get(pair.long_end)  # the long form, or a longer name ending with it
+        if long is not None and long.start > pair.long_start:
+            long = None
+        short = by_span.get((pair.short_start, pair.short_end))
+        if long is None or short is None:
+            continue
+        groups.union(long.key, short.key)
+        pair_of[groups.find(long.key)] = (text[long.start:long.end], pair.short)
+    members: dict[str, list[Candidate]] = {}
+    for cand in kept:
+        if not cand.blocker:
+            members.setdefault(groups.find(cand.key), []).append(cand)
+    drafts: list[EntityDraft] = []
+    for root, spans in members.items():
+        lexical = [c for c in spans if c.lexicon is not None]
+        draft = EntityDraft(type=None, spans=spans)
+        if lexical:
+            draft.type, draft.lexicon, draft.wikidata = lexical[0].type, lexical[0].lexicon, lexical[0].wikidata
+        pair = pair_of.get(groups.find(root))
+        if pair is not None:
+            draft.long_form, draft.acronym = pair
+        drafts.append(draft)
+    return drafts
+
+
+def type_drafts(st: DocState, drafts: list[EntityDraft], text: str, found: list[Candidate]) -> None:
+    """Type untyped drafts by the rules of the module docstring, in that order."""
+    for draft in drafts:
+        if draft.type is None:
+            draft.type = next((c.type for c in draft.spans if c.type is not None), None)
+        if draft.type is None:
+            for cand in draft.spans:
+                sent_start, sent_end = st.sentences.span(cand.start)
+                draft.type = type_from_context(text, cand.start, cand.end, sent_start, sent_end)
+                if draft.type is not None:
+                    break
+    _type_by_coordination(drafts, text)
+    lexical = sorted((c for c in found if c.lexicon is not None and c.type is not None), key=lambda c: c.start)
+    starts = [c.start for c in lexical]
+    for draft in drafts:
+        if draft.type is None:
+            draft.type = _embedded_type(draft, lexical, starts)
+    for draft in drafts:
+        if draft.type is None and any(c.rule in ("coined:shape", "title-prefix") for c in draft.spans):
+            draft.type = "Method"
+
+
+def _embedded_type(draft: EntityDraft, lexical: list[Candidate], starts: list[int]) -> EntityType | None:
+    """The type of the longest lexicon name inside a coined mention ("DGX-A100" -> Hardware);
+    `lexical` are the typed lexicon candidates sorted by start, `starts` theirs."""
+    inner = [c for s in draft.spans if s.rule.startswith(("coined", "title"))
+             for c in lexical[bisect_left(starts, s.start):bisect_left(starts, s.end)] if c.end <= s.end]
+    return max(inner, key=lambda c: c.length).type if inner else None
+
+
+def _type_by_coordination(drafts: list[EntityDraft], text: str) -> None:
+    """Untyped names listed with typed ones take their type ("ResNet, DenseNet and FractalNet")."""
+    spans = sorted(((c, d) for d in drafts for c in d.spans), key=lambda pair: pair[0].start)
+    neighbours = [(left, right) for left, right in zip(spans, spans[1:])
+                  if COORDINATION.fullmatch(text, left[0].end, right[0].start)]
+    for pairs in (neighbours, neighbours[::-1]):  # forward then backward along each list
+        for (_, left), (_, right) in pairs:
+            if (left.type is None) != (right.type is None):
+                (left if left.type is None else right).type = left.type or right.type
+
+
+@Language.component("kg_entities")
+def entities(doc: Doc) -> Doc:
+    st = state(doc)
+    text = st.text
+    starts = {start for start, _ in st.sentences.bounds}
+    kept = join_metric_words(resolve_overlaps(st.candidates), text)
+    st.kept = extend_names(kept, text, starts, text.find("\n"))
+    st.entities = group(st, st.kept, text)
+    type_drafts(st, st.entities, text, st.candidates)
+    return doc

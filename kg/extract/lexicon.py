@@ -1,0 +1,188 @@
+"""The gazetteer: kg/extract/lexicon/*.tsv matched with spaCy PhraseMatchers.
+
+File format: a header ``name<TAB>aliases<TAB>wikidata``, ``#`` comment lines, aliases
+separated by `` | ``; the entity type comes from the file name (method.tsv -> Method ...).
+``software.tsv`` lists libraries and tools: they are matched so that no other rule tags
+them (they block overlapping spans) and yield no entity.
+
+Surface variants are generated, so the files list each name once:
+- hyphen / space / no separator: "CIFAR-10" = "CIFAR10" = "CIFAR 10", "pre-training" =
+  "pretraining", "object detection" = "object-detection"; letter-digit boundaries after
+  two letters and version suffixes likewise ("RTX 4090" = "RTX4090" = "RTX-4090", "MobileNetV2" =
+  "MobileNet-V2" = "MobileNet V2");
+- plurals of the last word: "GPUs", "A100s", "Transformers", "latencies" (not for datasets
+  and tasks, which text does not pluralise).
+Case rule (why: short upper-case names collide with words, "MAP"/"map", "OPT"/"opt"):
+- a name without upper-case letters matches case-insensitively ("image classification"
+  also matches "Image Classification" in a title);
+- a multi-word name in Title Case without all-caps or mixed-case words ("Direct Preference
+  Optimization") matches case-insensitively too;
+- a single mixed-case word of five or more letters with an internal capital ("ImageNet",
+  "MobileNetV2") matches case-insensitively ("Imagenet");
+- every other name (all-caps "BERT", digit-bearing "GPT-4", "RTX 4090", capitalised
+  single words "Theta") matches exactly as written; lexicon aliases list other casings.
+Patterns are made by running the pipeline's own tokenizer on every variant, so they split
+exactly as the text does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from kg.errors import KgInputError
+from kg.extract.state import BLOCK, Candidate, state
+from kg.model import ENTITY_TYPES, EntityType
+
+LEXICON_DIR = Path(__file__).parent / "lexicon"
+SOFTWARE = "software"
+FILE_TYPES: dict[str, EntityType | None] = {t.lower(): t for t in ENTITY_TYPES}
+FILE_TYPES[SOFTWARE] = None
+UNCOUNTED = ("Dataset", "Task")  # names that are not pluralised in text ("ImageNet", "image classification")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    type: EntityType | None
+    name: str
+    aliases: tuple[str, ...]
+    wikidata: str | None
+
+    @property
+    def key(self) -> str:
+        return f"lex:{self.type}:{self.name}" if self.type else f"{BLOCK}{SOFTWARE}:{self.name}"
+
+
+def read_lexicon(directory: Path = LEXICON_DIR) -> tuple[Entry, ...]:
+    """Every entry of every known TSV file in `directory` (missing files are empty)."""
+    entries: list[Entry] = []
+    for stem, type_ in FILE_TYPES.items():
+        path = directory / f"{stem}.tsv"
+        if path.exists():
+            entries.extend(_read_file(path, type_))
+    return tuple(entries)
+
+
+def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        header_seen = False
+        for number, line in enumerate(handle, 1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            fields = line.rstrip("\r\n").split("\t")
+            if not header_seen:
+                header_seen = True
+                if fields and fields[0].strip().lower() == "name":
+                    continue
+            yield number, fields
+
+
+def _entry(path: Path, number: int, fields: list[str], type_: EntityType | None) -> Entry:
+    name = fields[0].strip() if fields else ""
+    if not name:
+        raise KgInputError("lexicon entry without a name", path, number)
+    aliases = tuple(a.strip() for a in (fields[1] if len(fields) > 1 else "").split("|") if a.strip())
+    wikidata = fields[2].strip() if len(fields) > 2 and fields[2].strip() else None
+    return Entry(type_, name, aliases, wikidata)
+
+
+def _read_file(path: Path, type_: EntityType | None) -> Iterator[Entry]:
+    for number, fields in _rows(path):
+        yield _entry(path, number, fields, type_)
+
+
+_LETTER_DIGIT = re.compile(r"(?<=[A-Za-z]{2})(?<![a-z][Vv])[ -]?(?=\d)")
+_VERSION = re.compile(r"(?<=[a-z])[ -]?(?=[Vv]\d+(?:\.\d+)?$)")
+_WORD = re.compile(r"[A-Za-z]+")
+_SEPARATOR = re.compile(r"[\s-]")
+
+
+def surface_variants(name: str, plurals: bool = True) -> set[str]:
+    """The spellings of `name` the text may use (see the module docstring)."""
+    forms = {name}
+    if "-" in name:
+        forms |= {name.replace("-", " "), name.replace("-", "")}
+    elif name.islower() and 1 <= name.count(" ") <= 2:
+        forms.add(name.replace(" ", "-"))  # "object detection" = "object-detection"
+    for form in list(forms):
+        if _LETTER_DIGIT.search(form):
+            forms |= {_LETTER_DIGIT.sub(sep, form) for sep in ("", "-", " ")}
+        if _VERSION.search(form):
+            forms |= {_VERSION.sub(sep, form) for sep in ("", "-", " ")}
+    if plurals:
+        forms |= {plural(form) for form in forms}
+    return {f for f in forms if f.strip()}
+
+
+def plural(name: str) -> str:
+    last = name[-1]
+    if not last.isalnum() or name.endswith(("s", "x", "sh", "ch")):
+        return name
+    if name.endswith("y") and len(name) > 2 and name[-2] not in "aeiou" and name[-2].islower():
+        return name[:-1] + "ies"
+    return name + "s"
+
+
+def case_insensitive(name: str) -> bool:
+    """The case rule of the module docstring."""
+    if not any(ch.isupper() for ch in name):
+        return True
+    words = _WORD.findall(name)
+    if _SEPARATOR.search(name.strip()):
+        return len(words) > 1 and not any(ch.isdigit() for ch in name) \
+            and all(w.islower() or (w[0].isupper() and w[1:].islower()) for w in words)
+    letters = sum(ch.isalpha() for ch in name)
+    return letters >= 5 and any(ch.isupper() for ch in name[1:]) and any(ch.islower() for ch in name)
+
+
+class LexiconMatcher:
+    """Adds a `Candidate` for every lexicon match (software names as blockers)."""
+
+    def __init__(self, nlp: Language, directory: Path) -> None:
+        self.entries = read_lexicon(directory)
+        self.by_key = {entry.key: entry for entry in self.entries}
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._add_patterns(nlp)
+
+    def _add_patterns(self, nlp: Language) -> None:
+        """One tokenizer pass over every distinct variant (a variant matched case-insensitively
+        for an entry is not also matched exactly). Variants are not merged by case: the
+        tokenizer may split "1K" and "1k" differently."""
+        exact: dict[str, set[str]] = {}
+        folded: dict[str, set[str]] = {}
+        for entry in self.entries:
+            for name in (entry.name, *entry.aliases):
+                variants = surface_variants(name, plurals=entry.type not in UNCOUNTED)
+                (folded if case_insensitive(name) else exact).setdefault(entry.key, set()).update(variants)
+        for key, variants in exact.items():
+            variants -= folded.get(key, set())
+        texts = sorted(set().union(*exact.values(), *folded.values()))
+        docs = dict(zip(texts, nlp.tokenizer.pipe(texts)))
+        for matcher, patterns in ((self.exact, exact), (self.folded, folded)):
+            for key, variants in patterns.items():
+                if variants:
+                    matcher.add(key, [docs[v] for v in sorted(variants)])
+
+    def __call__(self, doc: Doc) -> Doc:
+        candidates = state(doc).candidates
+        strings = doc.vocab.strings
+        for matcher in (self.exact, self.folded):
+            for match_id, start, end in matcher(doc):
+                entry = self.by_key[strings[match_id]]
+                span = doc[start:end]
+                rule = f"lexicon:{entry.name}"
+                candidates.append(Candidate(span.start_char, span.end_char, entry.type, rule,
+                                            entry.key, entry.name, entry.wikidata))
+        return doc
+
+
+@Language.factory("kg_lexicon", default_config={"directory": None})
+def make_lexicon_matcher(nlp: Language, name: str, directory: str | None) -> LexiconMatcher:
+    return LexiconMatcher(nlp, Path(directory) if directory else LEXICON_DIR)

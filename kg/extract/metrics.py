@@ -1,0 +1,81 @@
+"""Metric phrases the lexicon cannot list: modifiers + a metric head noun, where reported.
+
+"reduces machine footprint by up to 19x", "speeds up model switching time by 15x",
+"12,041x less search cost", "its acceptance length by 25%": one to three modifier words
+before a metric head ("footprint", "time", "cost", "length", ...) make a Metric when a
+comparison cue stands before the phrase ("reduces", "lower", "less", "reduces the",
+"improvement in", ...) or a
+quantity follows it ("by 25%", "of 3.6%", "from 36 hours"). Modifiers are lower-case
+words that are not function words, adverbs (-ly) or comparison words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract.state import Candidate, fold, state
+
+HEADS = ("cost|costs|time|times|footprint|score|scores|capacity|capacities|complexity|speed|speeds|length|"
+         "rate|rates|error|errors|accuracy|latency|latencies|throughput|consumption|overhead|usage|"
+         "efficiency|size|utilization|utilisation|bandwidth|ratio|quality|fidelity|gap|loss")
+HEAD = re.compile(rf"\b(?:{HEADS})\b")
+CUES = frozenset("reduce reduces reduced reducing reduction lower lowers higher improve improves improved "
+                 "improving improvement better less fewer more smaller larger faster boost boosts boosting "
+                 "cut cuts save saves saving up".split())
+QUANTITY_AFTER = re.compile(r"\s+(?:by|of|from)\s+(?:up to\s+|about\s+|over\s+|only\s+)?[~+$]?\d")
+LINKS = frozenset({"in", "of", "on", "the", "its", "their"})  # "reduction in X", "reduces the X"
+MODIFIER_WORDS = re.compile(r"(?:(?<=\s)|^)([a-z][a-z-]+)\s+$")
+NOT_MODIFIERS = frozenset((
+    "a an the this that these those its their our his her your my we it they which who whose what "
+    "of in on at by for to from with without into over under than as and or but nor not no only "
+    "is are was were be been being has have had do does did can could may might will would shall should "
+    "lower higher better worse less more fewer smaller larger faster slower reduced improved increased "
+    "decreased reduces improves increases decreases reduce improve increase decrease reducing improving "
+    "increasing decreasing same similar comparable competitive overall total significant substantial "
+    "high low good best worst great large small new novel state-of-the-art both all each every much many "
+    "up down also further even very while whereas achieves achieve achieved achieving maintaining "
+    "maintains maintain speeds speed cuts saves saving").split())
+MAX_MODIFIERS = 3
+
+
+def _phrase_start(text: str, head_start: int) -> int | None:
+    """Start of the modifiers before the metric head at `head_start`: positive when a cue
+    precedes them, -start-1 when only a quantity after the head may vouch for them."""
+    words: list[tuple[int, str]] = []
+    pos = head_start
+    while len(words) <= MAX_MODIFIERS + 1:
+        word = MODIFIER_WORDS.search(text, max(0, pos - 30), pos)
+        if word is None:
+            break
+        words.append((word.start(1), word.group(1)))
+        pos = word.start(1)
+    modifiers: list[tuple[int, str]] = []
+    for start, word in words:
+        if word in NOT_MODIFIERS or word.endswith("ly"):
+            break
+        modifiers.append((start, word))
+    if not modifiers or len(modifiers) > MAX_MODIFIERS:
+        return None
+    rest = [word for _, word in words[len(modifiers):]]
+    cued = bool(rest) and (rest[0] in CUES or rest[0] in LINKS and len(rest) > 1 and rest[1] in CUES)
+    return modifiers[-1][0] if cued else -modifiers[-1][0] - 1
+
+
+@Language.component("kg_metric_phrases")
+def metric_phrases(doc: Doc) -> Doc:
+    st = state(doc)
+    text = st.text
+    for head in HEAD.finditer(text):
+        start = _phrase_start(text, head.start())
+        if start is None:
+            continue
+        if start < 0:  # no cue before: a quantity must follow ("acceptance length by 25%")
+            if not QUANTITY_AFTER.match(text, head.end()):
+                continue
+            start = -start - 1
+        name = text[start:head.end()]
+        st.candidates.append(Candidate(start, head.end(), "Metric", "metric-phrase", f"name:{fold(name)}"))
+    return doc

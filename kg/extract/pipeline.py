@@ -1,0 +1,49 @@
+"""The spaCy pipeline: components in order, each in its own module.
+
+    tokenizer (+ kg.extract.tokenizer) -> sentencizer -> kg_sentences -> kg_lexicon
+    -> kg_acronyms -> kg_coined -> kg_metric_phrases -> kg_entities -> kg_proposed -> kg_results
+
+Default: `spacy.blank("en")`, no trained model needed. With `model`, that installed
+pipeline is loaded (its tagger/parser run first; its own NER is dropped) and ours added.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from kg.errors import KgInputError
+from kg.extract import (  # noqa: F401  (modules register the components)
+    acronyms, coined, entities, lexicon, metrics, proposed, results, sentences)
+from kg.extract.tokenizer import customise_tokenizer
+
+# spaCy's 1,000,000-character limit guards the memory of trained parsers; the rule-based
+# pipeline is linear in the text, so long abstracts are fine (a trained model keeps its limit).
+BLANK_MAX_LENGTH = 100_000_000
+OUR_COMPONENTS = ("kg_lexicon", "kg_acronyms", "kg_coined", "kg_metric_phrases", "kg_entities",
+                  "kg_proposed", "kg_results")
+
+
+def build_pipeline(model: str | None = None, lexicon_dir: str | Path | None = None) -> Language:
+    """A ready pipeline; `lexicon_dir` replaces the bundled lexicon (tests use it)."""
+    if model is None:
+        nlp = spacy.blank("en")
+        nlp.max_length = BLANK_MAX_LENGTH
+    else:
+        try:
+            nlp = spacy.load(model, exclude=["ner", "entity_ruler", "entity_linker", "lemmatizer"])
+        except OSError as err:
+            raise KgInputError(f"spaCy pipeline {model!r} is not installed "
+                               f"(install it, e.g. `python -m spacy download {model}`, "
+                               f"or leave out --spacy-model)") from err
+    customise_tokenizer(nlp)
+    if not ({"parser", "senter"} & set(nlp.pipe_names)):
+        nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_sentences")
+    config = {"directory": str(lexicon_dir)} if lexicon_dir is not None else {}
+    nlp.add_pipe("kg_lexicon", config=config)
+    for name in OUR_COMPONENTS[1:]:
+        nlp.add_pipe(name)
+    return nlp

@@ -1,0 +1,97 @@
+"""What the paper introduces (ANNOTATION.md, `proposed`).
+
+Cues, each within one sentence:
+- "we / this paper / this work [also] propose(s) / introduce(s) / present(s) / develop(s) ..."
+  marks the first eligible name after the verb (within 100 characters, its object: no
+  preposition between unless the name follows a comma, "a framework for X, NAME"), the names listed
+  with it, and the parts defined after it ("we propose A (X), which has (1) Tower Module
+  (TM), (2) ...": acronyms with a Title Case long form), all within 600 characters;
+- "called / named / dubbed / termed X" (the name found by `kg.extract.coined`);
+- "our X", "(the) proposed X", "the newly introduced X", "under the name X", and
+  "X, a novel / new ...", "X is a new ...";
+- a coined name opening the title before ":".
+Eligible: Method, Dataset, Hardware, or untyped or a Task not from the lexicon (which then
+becomes a Method: papers introduce methods for tasks, rarely new tasks); a lexicon name (well known, so rarely new) only right after the verb ("we propose DARTS").
+Drafts still untyped after this component are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract.coined import shape
+from kg.extract.entities import COORDINATION
+from kg.extract.state import DocState, EntityDraft, state
+
+VERB = re.compile(r"\b(?:[Ww]e|[Tt]his (?:paper|work|study|article|letter|report)|[Oo]ur (?:paper|work))"
+                  r"\s+(?:[a-z]+\s+){0,2}?(?:propose|introduce|present|develop|design|devise|build|"
+                  r"construct|release|create|curate|contribute|describe|engineer|implement|term|call|name|dub)(?:s|ed)?\b")
+BEFORE = re.compile(r"(?:\b[Oo]ur|\bproposed|\bnewly (?:introduced|proposed|released|collected)|"
+                    r"\bunder the name)\s+(?:new\s+|novel\s+|final\s+|resulting\s+|best\s+)?[\"“]?$")
+AFTER = re.compile(r"\s*(?:,|\bis|\(|-|–|:)\s*(?:(?:a|an)\s+(?:\w+\s+)?(?:novel|new)\b|our\b|the proposed\b)")
+TITLE_CASE = re.compile(r"[A-Z0-9][\w-]*(?:\s+(?:[A-Z0-9][\w-]*|of|for|and|to|in|on|with|the|a))*")
+PROPOSABLE = (None, "Method", "Dataset", "Hardware", "Task")
+CUE_WINDOW = 100
+LIST_WINDOW = 600  # how far after the verb its list of parts may run
+PREPOSITION = re.compile(r"\b(?:for|of|to|on|in|with|from|by|that|which|into|over|under|using|via)\b")
+
+
+def _eligible(draft: EntityDraft) -> bool:
+    """Not from the lexicon (well known, so not new); a Method, Dataset, Hardware or untyped;
+    or a Task the paper names itself ("SD-DARTS: Self-Distillation ... Architecture Search")."""
+    return draft.type in PROPOSABLE and draft.lexicon is None
+
+
+def mark_proposed(st: DocState, text: str) -> None:
+    owner = {(c.start, c.end): d for d in st.entities for c in d.spans}
+    named_spans = {(c.start, c.end) for c in st.candidates if c.rule in ("title-prefix", "coined:cue")}
+    mentions = sorted(owner.items())
+    title_end = text.find("\n")
+    for (start, end), draft in mentions:
+        if (start, end) in named_spans and start < title_end and draft.type in PROPOSABLE and (
+                draft.lexicon is None or any(shape(w) for w in text[start:end].split())):
+            draft.proposed = True  # a title's own coined name, even when the lexicon knows it
+        if not _eligible(draft):
+            continue
+        sent_start, sent_end = st.sentences.span(start)
+        if (start, end) in named_spans or BEFORE.search(text[max(sent_start, start - 30):start]) \
+                or AFTER.match(text, end, min(sent_end, end + 40)):
+            draft.proposed = True
+    defined = {(p.long_start, p.long_end) for p in st.acronyms if TITLE_CASE.fullmatch(p.long)}
+    starts = [start for (start, _), _ in mentions]
+    for verb in VERB.finditer(text):
+        _mark_after_verb(st, text, verb.end(), mentions, starts, defined)
+
+
+def _mark_after_verb(st: DocState, text: str, cue_end: int, mentions: list[tuple[tuple[int, int], EntityDraft]],
+                     starts: list[int], defined: set[tuple[int, int]]) -> None:
+    _, sent_end = st.sentences.span(cue_end)
+    limit = min(sent_end, cue_end + LIST_WINDOW)
+    first: tuple[int, int] | None = None
+    for (start, end), draft in mentions[bisect_left(starts, cue_end):bisect_left(starts, limit)]:
+        if not _eligible(draft):
+            continue
+        if (start, end) in defined:
+            draft.proposed = True
+        if first is None and start - cue_end <= CUE_WINDOW and (
+                not PREPOSITION.search(text, cue_end, start) or text[start - 2:start] == ", "):
+            first = (start, end)
+            draft.proposed = True
+        elif first is not None and COORDINATION.fullmatch(text[first[1]:start]):
+            first = (start, end)
+            draft.proposed = True
+
+
+@Language.component("kg_proposed")
+def proposed(doc: Doc) -> Doc:
+    st = state(doc)
+    mark_proposed(st, st.text)
+    for draft in st.entities:
+        if draft.type in (None, "Task") and draft.proposed:
+            draft.type = "Method"
+    st.entities = [d for d in st.entities if d.type is not None]
+    return doc

@@ -1,0 +1,353 @@
+"""Numeric results: a number with a unit, tied to the metric it reports on.
+
+A number is a result only when a Metric entity of the same clause names what it measures
+(ANNOTATION.md: a number with no metric is not a result). Recognised:
+- values "2.08", "25,000", "10^4", with "+", "~", "approx" before; LaTeX debris
+  ("2.08\\%", "6times", "$3.5\\times$", "$\\times$");
+- units % (percent), x (times, ×, -fold, \\times), M / B / K (million ...), ms, s, h (hours),
+  FPS, dB, GB, or none when the metric follows at once ("6.6 BLEU", "10^4 GPU hours");
+- ranges "10-20%", "15x to 31x", "from 36 hours down to 1 hour": both ends are results.
+Not results: numbers inside a name ("CIFAR-10", "top-1"), years, numbers glued to a word
+("3D", "16K sequences"), magnitudes that size the setup ("8B-parameter", "3.5T tokens") --
+an M/B/K count is kept only after "only / just / merely / fewer / less than" or when
+a reduction is reported ("reduces parameters by 5M").
+Metric: after "by" / "of" ("cuts latency by 3x", "a speedup of 2x") the nearest Metric
+mention before the number in the clause; else the first one after the number when nothing
+but words lies between (≤ 40 chars); else the nearest before, else the nearest after. A
+number without unit takes only a metric right after it; the two ends of a range share one. Clauses split sentences at ";" and "while / whilst / whereas". Lists pair up in order:
+"17.77%, 2.49x, and 2.32x reductions on latency, energy, and area".
+A time, frame-rate, size or level unit only takes a metric of its kind ("36 hours" is not an
+accuracy).
+Relative: unit x, a leading "+", a change word after ("better", "faster", "reduction",
+"fewer", ...) or a change cue before ("by", "up to", "improves", "reduces", ...);
+"from A to B" reports two absolute figures.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract.entities import COORDINATION
+from kg.extract.state import DocState, EntityDraft, fold as fold_name, state
+from kg.model import Result
+
+VALUE = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUMBER = rf"(?P<num>{VALUE})(?:\s?\^\s?\{{?(?P<exp>\d{{1,2}})\}}?)?"
+NUMBER = re.compile(rf"(?<![\w.,^/+-])(?P<pre>[+~≈]|approx\.?\s?|about\s|around\s|nearly\s)?{_NUMBER}")
+RANGE_END = re.compile(_NUMBER)
+UNITS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), u) for p, u in (
+    (r"\s?(?:\\?%|percent\b)", "%"),
+    (r"\s?(?:\$\s?\\times\s?\$|\\times\b|×|[xX](?![\w-])|times\b|-?fold\b)", "x"),
+    (r"\s?(?:ms|milliseconds?)\b", "ms"),
+    (r"\s?(?:FPS|fps|frames per second)\b", "FPS"),
+    (r"\s?(?:h|hrs?|hours?)\b", "h"),
+    (r"\s?(?:s|secs?|seconds?)\b", "s"),
+    (r"\s?dB\b", "dB"),
+    (r"\s?(?:GB|gigabytes?)\b", "GB"),
+    (r"\s?(?:M|million)\b(?!-)", "M"),
+    (r"\s?(?:B|billion)\b(?!-)", "B"),
+    (r"\s?(?:K|thousand)\b(?!-)", "K"),
+))
+MAGNITUDES = frozenset({"M", "B", "K"})
+RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|(?:down|up) to)\s*")
+GLUED = re.compile(r"[A-Za-z]")
+CLAUSE_BREAK = re.compile(r";|,?\s+(?:while|whilst|whereas)\b")
+BY_OR_OF = re.compile(r"\b(?:by|of)\s+(?:up to\s+|about\s+|over\s+|nearly\s+|more than\s+|only\s+)?[+~$]?$")
+BETWEEN_WORDS = re.compile(r"[\w\s().,'-]*")
+CHANGE_AFTER = re.compile(r"[\s)]*(?:\w+\s+){0,2}?(?:better|faster|higher|lower|smaller|larger|fewer|less|"
+                          r"more|improvements?|improved|reductions?|reduced|increases?|increased|"
+                          r"decreases?|gains?|boosts?|speed-?ups?|savings?|cheaper|slower|"
+                          r"relative|over|drops?|loss|stronger|smaller)\b")
+CHANGE_BEFORE = re.compile(r"(?:\bby|\bup to|\bimprov\w*|\breduc\w*|\bincreas\w*|\bdecreas\w*|\bboost\w*|"
+                           r"\bgains?|\boutperform\w*|\bsav\w*|\bspeed\w*|\bexceed\w*)[^.;]{0,25}$")
+SETUP_OK = re.compile(r"\b(?:only|just|merely|fewer|less than|reduc\w*|sav\w*)\s+(?:\w+\s+)?$")
+YEAR = re.compile(r"(?:19|20)\d\d")
+FROM = re.compile(r"\bfrom\s+$")
+
+
+@dataclass(slots=True)
+class Number:
+    value: float
+    unit: str
+    start: int
+    end: int
+    pre: str
+    range_start: bool = False  # the first end of a range; the next number is the other end
+
+
+def find_numbers(text: str, start: int, end: int) -> list[Number]:
+    """The numbers with their units in text[start:end] (ranges give two)."""
+    numbers: list[Number] = []
+    pos = start
+    while True:
+        match = NUMBER.search(text, pos, end)
+        if match is None:
+            return numbers
+        pos = max(match.end(), pos + 1)
+        value = _value(match)
+        unit, unit_end = _unit(text, match.end(), end)
+        if not unit and unit_end < end and GLUED.match(text, unit_end):
+            continue
+        found = [Number(value, unit, match.start("num"), unit_end, match.group("pre") or "")]
+        join = RANGE_JOIN.match(text, unit_end, end)
+        second = RANGE_END.match(text, join.end(), end) if join else None
+        if second is not None:
+            unit2, end2 = _unit(text, second.end(), end)
+            glued = not unit2 and end2 < end and GLUED.match(text, end2)
+            if not glued and (unit2 or not unit):
+                found[0].unit = found[0].unit or unit2
+                found[0].range_start = True
+                found.append(Number(_value(second), unit2 or unit, second.start("num"), end2, ""))
+                pos = end2
+        if FROM.search(text, max(start, match.start() - 6), match.start()):
+            for number in found:
+                number.pre = "from"
+        numbers.extend(found)
+
+
+def _value(match: re.Match[str]) -> float:
+    value = float(match.group("num").replace(",", ""))
+    return value ** int(match.group("exp")) if match.group("exp") else value
+
+
+def _unit(text: str, pos: int, end: int) -> tuple[str, int]:
+    for pattern, unit in UNITS:
+        found = pattern.match(text, pos, end)
+        if found:
+            return unit, found.end()
+    return "", pos
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    bounds, last = [], start
+    for brk in CLAUSE_BREAK.finditer(text, start, end):
+        bounds.append((last, brk.start()))
+        last = brk.end()
+    bounds.append((last, end))
+    return bounds
+
+
+def _is_setup(text: str, number: Number, clause_start: int) -> bool:
+    if number.unit in MAGNITUDES:
+        return not SETUP_OK.search(text, max(clause_start, number.start - 30), number.start)
+    return not number.unit and bool(YEAR.fullmatch(text[number.start:number.end].strip()))
+
+
+# A time, rate, size or level unit fits only a metric of that kind (any metric takes %, x, none).
+UNIT_FITS = {unit: re.compile(pattern, re.I) for unit, pattern in (
+    ("ms", r"time|latenc|delay|duration|speed|hours|days|overhead"),
+    ("s", r"time|latenc|delay|duration|speed|hours|days|overhead"),
+    ("h", r"time|latenc|duration|hours|days|cost|budget"),
+    ("FPS", r"fps|frame|throughput|speed|rate"),
+    ("GB", r"memory|size|footprint|storage|bandwidth|usage"),
+    ("dB", r"psnr|snr|db|noise|gain|loss"),
+)}
+
+
+def _fits(unit: str, metric: tuple[int, int, str]) -> bool:
+    pattern = UNIT_FITS.get(unit)
+    return pattern is None or bool(pattern.search(metric[2]))
+
+
+Span = tuple[int, int, str]  # start, end, surface text of a mention
+
+
+def _metric_for(text: str, number: Number, metrics: list[Span], starts: list[int],
+                clause: tuple[int, int]) -> Span | None:
+    """`metrics` are the sentence's Metric mentions (sorted, not overlapping), `starts` theirs."""
+    i = bisect_left(starts, number.end)
+    after = next((m for m in metrics[i:i + 8] if m[1] <= clause[1] and _fits(number.unit, m)), None)
+    if not number.unit:  # a bare number needs its metric right after it: "6.6 BLEU", "10^4 GPU hours"
+        return after if after is not None and not text[number.end:after[0]].strip() else None
+    j = bisect_right(starts, number.start)
+    before = next((m for m in reversed(metrics[max(0, j - 8):j])
+                   if m[0] >= clause[0] and m[1] <= number.start and _fits(number.unit, m)), None)
+    if before is not None and BY_OR_OF.search(text, max(clause[0], number.start - 30), number.start):
+        return before  # "reduces footprint by up to 19x", "a speedup of 3.7x"
+    if after is not None and after[0] - number.end <= 40 and BETWEEN_WORDS.fullmatch(text[number.end:after[0]]) \
+            and not NUMBER.search(text, number.end, after[0]):
+        return after
+    return before if before is not None else after
+
+
+def _relative(text: str, number: Number, clause: tuple[int, int]) -> bool:
+    if number.pre == "from":
+        return False
+    if number.unit == "x" or number.pre == "+":
+        return True
+    if CHANGE_AFTER.match(text, number.end, min(clause[1], number.end + 40)):
+        return True
+    return bool(CHANGE_BEFORE.search(text, max(clause[0], number.start - 40), number.start))
+
+
+def _pair_lists(text: str, numbers: list[Number], metrics: list[Span], starts: list[int]) -> dict[int, Span]:
+    """"A%, Bx, and Cx reductions on L, E, and A": the k-th number takes the k-th metric."""
+    paired: dict[int, Span] = {}
+    runs: list[list[int]] = []
+    for i, number in enumerate(numbers):
+        if runs and _coordinated(text, numbers[runs[-1][-1]].end, number.start):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        if len(run) < 2:
+            continue
+        last_end = numbers[run[-1]].end
+        first = bisect_left(starts, last_end)
+        chain = [m for m in metrics[first:first + 1] if m[0] - last_end <= 60]
+        for metric in metrics[first + 1:first + len(run)]:
+            if chain and _coordinated(text, chain[-1][1], metric[0]):
+                chain.append(metric)
+        if len(chain) == len(run):
+            paired.update(zip(run, chain))
+    return paired
+
+
+def _coordinated(text: str, end: int, start: int) -> bool:
+    gap = text[end:start]
+    return len(gap) <= 8 and bool(re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)", gap))
+
+
+@dataclass(slots=True)
+class _Sentence:
+    """The mentions of one sentence by type, sorted by start, for bisect look-ups."""
+
+    start: int
+    end: int
+    mentions: dict[str, list[tuple[Span, EntityDraft]]]
+
+    def spans(self, type_: str) -> list[Span]:
+        return [span for span, _ in self.mentions.get(type_, ())]
+
+
+def find_results(st: DocState, text: str) -> list[Result]:
+    sentences = [_Sentence(start, end, {}) for start, end in st.sentences.bounds]
+    for draft in st.entities:
+        for c in draft.spans:
+            sentence = sentences[st.sentences.index(c.start)]
+            sentence.mentions.setdefault(draft.type or "", []).append(((c.start, c.end, text[c.start:c.end]), draft))
+    for sentence in sentences:
+        for mentions in sentence.mentions.values():
+            mentions.sort(key=lambda pair: pair[0])
+    named = bytearray(len(text) + 1)  # characters inside any kept name: numbers there are not results
+    for c in st.kept:
+        named[c.start:c.end] = b"\x01" * c.length
+    main = _main_proposed(st)
+    results: list[Result] = []
+    for sentence in sentences:
+        results.extend(_sentence_results(text, sentence, named, main))
+    return results
+
+
+def _sentence_results(text: str, sentence: _Sentence, named: bytearray, main: EntityDraft | None
+                      ) -> list[Result]:
+    numbers = [n for n in find_numbers(text, sentence.start, sentence.end) if named.find(1, n.start, n.end) < 0]
+    if not numbers:
+        return []
+    metrics = sentence.spans("Metric")
+    starts = [m[0] for m in metrics]
+    paired = _pair_lists(text, numbers, metrics, starts)
+    clauses = _clauses(text, sentence.start, sentence.end)
+    clause_starts = [c[0] for c in clauses]
+    clause_of = [clauses[max(0, bisect_right(clause_starts, n.start) - 1)] for n in numbers]
+    metric_of: list[Span | None] = []
+    for i, number in enumerate(numbers):  # a range's ends share the metric either end finds
+        metric_of.append(paired.get(i) or _metric_for(text, number, metrics, starts, clause_of[i]))
+        if i and numbers[i - 1].range_start:
+            metric_of[i - 1] = metric_of[i - 1] or metric_of[i]
+            metric_of[i] = metric_of[i - 1]
+    sentence_text = text[sentence.start:sentence.end].strip()
+    self_reference = bool(SELF_REFERENCE.search(text, sentence.start, sentence.end))
+    results = []
+    for number, metric, clause in zip(numbers, metric_of, clause_of):
+        if metric is None or _is_setup(text, number, clause[0]):
+            continue
+        results.append(Result(
+            metric=metric[2], value=number.value, unit=number.unit,
+            relative=_relative(text, number, clause), sentence=sentence_text,
+            start=number.start, end=number.end,
+            dataset=_nearest(sentence.spans("Dataset"), number),
+            method=_method(sentence.mentions.get("Method", []), number, main, self_reference, text)))
+    return results
+
+
+def _nearest(spans: list[Span], number: Number) -> str | None:
+    i = bisect_left([s[0] for s in spans], number.start)
+    near = spans[max(0, i - 1):i + 1]
+    return min(near, key=lambda s: abs(s[0] - number.start))[2] if near else None
+
+
+def _main_proposed(st: DocState) -> EntityDraft | None:
+    proposed = [d for d in st.entities if d.proposed and d.type == "Method"]
+    return min(proposed, key=lambda d: d.first.start) if proposed else None
+
+
+SELF_REFERENCE = re.compile(r"\b(?:[Oo]ur|[Ww]e|proposed|[Tt]his (?:method|approach|model|work))\b")
+
+
+def _method(methods: list[tuple[Span, EntityDraft]], number: Number, main: EntityDraft | None,
+            self_reference: bool, text: str) -> str | None:
+    """The proposed method named in the sentence, else the paper's main proposed method when
+    the sentence speaks of "our / we / the proposed", else the nearest method before the number."""
+    own = next((span for span, draft in methods if draft.proposed), None)
+    if own is not None:
+        return own[2]
+    if main is not None and self_reference:
+        first = main.first
+        return text[first.start:first.end]
+    i = bisect_right([s[0] for s, _ in methods], number.start)
+    before = [s for s, _ in methods[:i] if s[1] <= number.start]
+    return before[-1][2] if before else None
+
+
+# Metric words that are just as often plain nouns ("the memory hierarchy", "model parameters").
+GENERIC_METRICS = frozenset({"memory", "parameter", "parameters", "energy", "power", "size", "area", "cost",
+                             "costs", "time", "speed", "runtime", "compute", "storage", "resource",
+                             "resources", "precision"})
+REPORTED_BEFORE = re.compile(r"\b(?:lower|higher|less|more|fewer|reduc\w*|improv\w*|sav\w*|cut\w*|better|faster|"
+                             r"smaller|larger|minimi[sz]\w*|maximi[sz]\w*|optimi[sz]\w*|in terms of|"
+                             r"measured by|trade-?off between)\s+(?:[\w-]+\s+)?$")
+REPORTED_AFTER = re.compile(r"\s*(?:reductions?|savings?|improvements?|overheads?|by\s+\d|of\s+\d|"
+                            r"(?:is|are)\s+(?:reduced|improved|lower|higher)|\(|,\s*(?:and\s+)?[\w-]+\s+"
+                            r"(?:accuracy|latency|throughput))")
+
+
+def drop_unreported_metrics(st: DocState, text: str) -> None:
+    """Keep a generic metric word only where the abstract reports or optimises it: a result
+    uses it, a comparison / optimisation cue stands next to one of its mentions, or it is
+    listed with a metric that is kept ("latency, energy, and area")."""
+    used = {fold_name(r.metric) for r in st.results}
+
+    def reported(draft: EntityDraft) -> bool:
+        for c in draft.spans:
+            surface = text[c.start:c.end]
+            head = surface.lower().split()[-1]
+            if head not in GENERIC_METRICS or fold_name(surface) in used:
+                return True
+            if REPORTED_BEFORE.search(text, max(0, c.start - 40), c.start) or REPORTED_AFTER.match(text, c.end):
+                return True
+        return False
+
+    metrics = [d for d in st.entities if d.type == "Metric"]
+    kept = {id(d) for d in metrics if reported(d)}
+    mentions = sorted(((c.start, c.end, d) for d in metrics for c in d.spans), key=lambda m: m[0])
+    listed = [(left[2], right[2]) for left, right in zip(mentions, mentions[1:])
+              if COORDINATION.fullmatch(text, left[1], right[0])]
+    for pairs in (listed, listed[::-1]):  # along each list, forward then backward
+        for left, right in pairs:
+            if id(left) in kept or id(right) in kept:
+                kept |= {id(left), id(right)}
+    st.entities = [d for d in st.entities if d.type != "Metric" or id(d) in kept]
+
+
+@Language.component("kg_results")
+def results(doc: Doc) -> Doc:
+    st = state(doc)
+    st.results = find_results(st, st.text)
+    drop_unreported_metrics(st, st.text)
+    return doc

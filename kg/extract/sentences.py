@@ -1,0 +1,47 @@
+"""Sentence boundaries on top of spaCy's rule-based "sentencizer".
+
+The sentencizer splits after every "." token; abstracts need three corrections:
+- the title (everything before the first newline) is one sentence, and the abstract
+  starts a new one;
+- no sentence starts with a lower-case letter or with , ; : ) -- such a split came from
+  an abbreviation ("val.", "approx.") and is undone;
+- a split after an abbreviation's "." ("et al. (2020)", "et al., 2012") is undone.
+Decimals and "e.g." are single tokens in spaCy's English tokenizer, so they never split.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+NO_SENTENCE_START = frozenset(",;:)]}%")
+ABBREVIATIONS = frozenset({"al", "approx", "vs", "cf", "Fig", "Eq", "val", "resp", "etc"})
+
+
+@Language.component("kg_sentences")
+def fix_sentences(doc: Doc) -> Doc:
+    if doc.has_annotation("DEP"):
+        return doc  # a trained parser set the boundaries; they cannot be changed after parsing
+    # Each assignment to is_sent_start costs a pass over the doc in spaCy, so only changes are made.
+    in_title = True
+    for i, token in enumerate(doc[1:], 1):
+        if in_title:
+            if "\n" in doc[i - 1].text or "\n" in doc[i - 1].whitespace_:
+                in_title = False
+                if not token.is_sent_start:
+                    token.is_sent_start = True
+            elif token.is_sent_start:
+                token.is_sent_start = False
+        elif token.is_sent_start and _continues(doc, i):
+            token.is_sent_start = False
+    return doc
+
+
+def _continues(doc: Doc, i: int) -> bool:
+    first = doc[i].text[0]
+    if first.islower() or first in NO_SENTENCE_START or doc[i].is_space:
+        return True
+    j = i - 1
+    while j > 0 and doc[j].is_punct and doc[j].text != ".":
+        j -= 1
+    return j >= 1 and doc[j].text == "." and doc[j - 1].text in ABBREVIATIONS

@@ -1,0 +1,171 @@
+"""`build_graph`: PaperExtraction records -> the graph of kg.graph.schema."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from kg.errors import KgInputError
+from kg.graph.ids import entity_node_id, paper_node_id, result_node_id
+from kg.graph.resolve import EntityRecord, ResolvedEntity, normalize, resolve
+from kg.graph.schema import PROPOSES, RELATION_BY_TYPE, REPORTS_RESULT, RESULT_RELATIONS
+from kg.model import Entity, EntityType, Mention, Paper, PaperExtraction, Result
+
+RESULT_RULE = "result"
+"""`Mention.rule` of an entity that only a result names (e.g. a metric no entity of the paper has)."""
+
+RESULT_FIELD_TYPES: dict[str, EntityType] = {"metric": "Metric", "dataset": "Dataset", "method": "Method"}
+
+Edge = tuple[str, str, str, dict[str, Any]]
+
+
+@dataclass
+class _PaperPlan:
+    """One paper's entities, plus those its results name and no entity matches."""
+
+    extraction: PaperExtraction
+    entities: list[Entity] = field(default_factory=list)
+    result_fields: list[dict[str, int]] = field(default_factory=list)
+    """Per result: field ("metric", "dataset", "method") -> index into `entities`."""
+
+
+def build_graph(extractions: Iterable[PaperExtraction]) -> nx.MultiDiGraph:
+    """The graph of `extractions`, resolved across papers; the same for any input order.
+
+    Two extractions with the same paper id are an input error (KgInputError).
+    """
+    plans = [_plan(extraction) for extraction in _sorted_unique(extractions)]
+    records = [EntityRecord(plan.extraction.id, entity) for plan in plans for entity in plan.entities]
+    nodes, node_of_record = resolve(records)
+    node_ids = [entity_node_id(node.type, node.key) for node in nodes]
+
+    attrs: dict[str, dict[str, Any]] = {node_id: _entity_attrs(node) for node_id, node in zip(node_ids, nodes)}
+    edges: list[Edge] = []
+    offset = 0
+    for plan in plans:
+        entity_nodes = [nodes[n] for n in node_of_record[offset:offset + len(plan.entities)]]
+        entity_ids = [node_ids[n] for n in node_of_record[offset:offset + len(plan.entities)]]
+        offset += len(plan.entities)
+        paper_id = paper_node_id(plan.extraction.id)
+        attrs[paper_id] = _paper_attrs(plan.extraction.paper)
+        edges += _paper_edges(paper_id, plan.entities, entity_ids)
+        for number, (result, fields) in enumerate(zip(plan.extraction.results, plan.result_fields), 1):
+            result_id = result_node_id(plan.extraction.id, number)
+            names = {name: entity_nodes[index].name for name, index in fields.items()}
+            attrs[result_id] = _result_attrs(plan.extraction.id, result, names)
+            edges.append((paper_id, REPORTS_RESULT, result_id, {}))
+            edges += [(result_id, RESULT_RELATIONS[name], entity_ids[index], {})
+                      for name, index in fields.items()]
+
+    graph = nx.MultiDiGraph()
+    graph.graph["merged_mentions"] = len(records)
+    graph.graph["merged_entities"] = len(nodes)
+    for node_id in sorted(attrs):
+        graph.add_node(node_id, **attrs[node_id])
+    for source, relation, target, edge_attrs in sorted(edges, key=lambda edge: edge[:3]):
+        graph.add_edge(source, target, key=relation, relation=relation, **edge_attrs)
+    return graph
+
+
+def _sorted_unique(extractions: Iterable[PaperExtraction]) -> list[PaperExtraction]:
+    by_id: dict[str, PaperExtraction] = {}
+    for extraction in extractions:
+        if extraction.id in by_id:
+            raise KgInputError(f"two papers with id {extraction.id!r}; paper ids must be unique")
+        by_id[extraction.id] = extraction
+    return [by_id[paper_id] for paper_id in sorted(by_id)]
+
+
+def _plan(extraction: PaperExtraction) -> _PaperPlan:
+    """Match each result's metric/dataset/method name to an entity of the paper of that type
+    (exact name or alias first, then the normal form); a name none matches becomes an entity."""
+    plan = _PaperPlan(extraction, list(extraction.entities))
+    unknown = sorted({e.type for e in plan.entities} - set(RELATION_BY_TYPE))
+    if unknown:
+        raise KgInputError(f"paper {extraction.id!r}: unknown entity type {unknown[0]!r}")
+    exact: dict[tuple[str, str], int] = {}
+    normal: dict[tuple[str, str], int] = {}
+    for index, entity in enumerate(plan.entities):
+        for name in entity.names:
+            exact.setdefault((entity.type, name), index)
+            normal.setdefault((entity.type, normalize(name)), index)
+    for result in extraction.results:
+        fields: dict[str, int] = {}
+        for name, entity_type in RESULT_FIELD_TYPES.items():
+            value = getattr(result, name)
+            if not value and name != "metric":
+                continue
+            index = exact.get((entity_type, value), normal.get((entity_type, normalize(value))))
+            if index is None:
+                index = len(plan.entities)
+                plan.entities.append(_result_entity(entity_type, value, result, extraction.paper))
+                exact[(entity_type, value)] = normal[(entity_type, normalize(value))] = index
+            fields[name] = index
+        plan.result_fields.append(fields)
+    return plan
+
+
+def _result_entity(entity_type: EntityType, name: str, result: Result, paper: Paper) -> Entity:
+    """An entity only a result names; its mention is the name's occurrence nearest before the
+    number in the paper's text, or the number itself when the text does not contain the name."""
+    text = paper.text.casefold()
+    start = text.rfind(name.casefold(), 0, result.start)
+    if start < 0:
+        start = text.find(name.casefold())
+    span = (start, start + len(name)) if start >= 0 else (result.start, result.end)
+    mention = Mention(start=span[0], end=span[1], text=paper.text[span[0]:span[1]],
+                      sentence=result.sentence, rule=RESULT_RULE)
+    return Entity(type=entity_type, name=name, mentions=(mention,))
+
+
+def _paper_edges(paper_id: str, entities: list[Entity], entity_ids: list[str]) -> list[Edge]:
+    """One edge per entity node: `proposes` if any of the paper's entities resolved to it is
+    proposed, else the relation of its type; evidence of the first mention by offset."""
+    grouped: dict[str, list[Entity]] = defaultdict(list)
+    for entity, entity_id in zip(entities, entity_ids):
+        grouped[entity_id].append(entity)
+    edges = []
+    for entity_id, group in grouped.items():
+        relation = PROPOSES if any(e.proposed for e in group) else RELATION_BY_TYPE[group[0].type]
+        mentions = sorted({m for e in group for m in e.mentions},
+                          key=lambda m: (m.start, m.end, m.rule, m.text, m.sentence))
+        first = mentions[0] if mentions else Mention(0, 0, "", "", "")
+        edges.append((paper_id, relation, entity_id,
+                      {"sentence": first.sentence, "start": first.start, "end": first.end,
+                       "rule": first.rule, "mentions": len(mentions)}))
+    return edges
+
+
+def _paper_attrs(paper: Paper) -> dict[str, Any]:
+    attrs: dict[str, Any] = {"kind": "Paper", "label": paper.title, "paper_id": paper.id,
+                             "title": paper.title, "authors": list(paper.authors)}
+    if paper.url is not None:
+        attrs["url"] = paper.url
+    if paper.year is not None:
+        attrs["year"] = paper.year
+    return attrs
+
+
+def _entity_attrs(node: ResolvedEntity) -> dict[str, Any]:
+    attrs: dict[str, Any] = {"kind": node.type, "label": node.name, "name": node.name,
+                             "aliases": list(node.aliases), "support": node.support,
+                             "proposed_in": node.proposed_in, "lexicon": node.lexicon}
+    for key in ("wikidata", "acronym", "long_form"):
+        if getattr(node, key) is not None:
+            attrs[key] = getattr(node, key)
+    return attrs
+
+
+def _result_attrs(paper_id: str, result: Result, names: dict[str, str]) -> dict[str, Any]:
+    value = float(result.value)
+    shown = str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+    attrs: dict[str, Any] = {"kind": "Result", "label": " ".join(filter(None, (names["metric"], shown, result.unit))),
+                             "metric": names["metric"], "value": value, "unit": result.unit,
+                             "relative": result.relative, "paper_id": paper_id,
+                             "sentence": result.sentence, "start": result.start, "end": result.end}
+    attrs.update({name: names[name] for name in ("dataset", "method") if name in names})
+    return attrs

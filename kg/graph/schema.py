@@ -1,0 +1,74 @@
+"""The graph model: the one place that says what the NetworkX graph holds.
+
+Every exporter (rdf, html, gephi, neo4j) reads a graph of this shape and nothing else.
+
+The graph is a ``networkx.MultiDiGraph``. Nodes are added in sorted order of their id and
+edges in sorted order of (source, relation, target), so iteration order, and with it every
+export, is deterministic.
+
+Node ids
+    Stable strings, identical in every export (the local name of the RDF IRI, the Neo4j
+    ``id``, the GEXF/GraphML node id): ``paper_<paper id>``, ``<kind lower>_<entity key>``,
+    ``result_<paper id>_<n>``. The entity key is the resolution key (see resolve.py); any
+    character outside ``[A-Za-z0-9._~-]`` is percent-encoded, so two different keys never
+    share an id and every id is a valid IRI path segment.
+
+Node attributes (every node)
+    kind     one of NODE_KINDS
+    label    what a person reads: a paper's title, an entity's name, a result's
+             "metric value unit"
+
+Paper nodes
+    paper_id str; title str; url str (absent when unknown); year int (absent when unknown);
+    authors list[str] (empty when unknown)
+
+Entity nodes (Method, Dataset, Hardware, Metric, Task)
+    name       canonical name (lexicon canonical name, else long form, else the most used
+               surface form; ties broken by sort order)
+    aliases    sorted list[str] of the other surface forms seen in any paper
+    support    int, how many papers mention it
+    proposed_in  int, how many papers propose it
+    wikidata   str Wikidata id, absent when the lexicon does not know one
+    lexicon    bool, whether the lexicon knows it
+    acronym / long_form  str, absent unless the entity is an acronym pair
+
+Result nodes
+    metric str (entity name), value float, unit str ("" when none), relative bool,
+    dataset str / method str (entity names, absent when not stated), paper_id str,
+    sentence str, start int, end int (offsets of the number in the paper's text)
+
+Edges: ``G.add_edge(source, target, key=relation, relation=relation, ...)``
+    Paper -> entity, one edge per (paper, relation, entity), relation one of PAPER_RELATIONS:
+    proposes (the paper introduces it, any entity type), else by the entity's type:
+    usesMethod, evaluatesOn (Dataset), runsOn (Hardware), measures (Metric), addresses (Task).
+    Each carries the evidence of its first mention:
+        sentence str, start int, end int (offsets into title + "\\n" + abstract),
+        rule str (the component or lexicon entry that found it), mentions int (how many).
+    Paper -> Result: reportsResult. Result -> entity: ofMetric, onDataset, forMethod.
+    These carry ``relation`` only.
+
+Graph attributes
+    G.graph["merged_mentions"]  int, entity mentions across all papers
+    G.graph["merged_entities"]  int, entity nodes they resolved into
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from kg.model import ENTITY_TYPES
+
+NODE_KINDS: Final = ("Paper", *ENTITY_TYPES, "Result")
+
+RELATION_BY_TYPE: Final = {
+    "Method": "usesMethod",
+    "Dataset": "evaluatesOn",
+    "Hardware": "runsOn",
+    "Metric": "measures",
+    "Task": "addresses",
+}
+PROPOSES: Final = "proposes"
+PAPER_RELATIONS: Final = (PROPOSES, *RELATION_BY_TYPE.values())
+REPORTS_RESULT: Final = "reportsResult"
+RESULT_RELATIONS: Final = {"metric": "ofMetric", "dataset": "onDataset", "method": "forMethod"}
+RELATIONS: Final = (*PAPER_RELATIONS, REPORTS_RESULT, *RESULT_RELATIONS.values())

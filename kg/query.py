@@ -1,0 +1,392 @@
+"""SPARQL over an RDF export (`run_query`, with the bundled queries of ontology/queries/) and
+SHACL validation of one (`validate`, with ontology/shapes.ttl).
+
+Parameters are bound as RDF literals through each engine's own binding mechanism
+(pyoxigraph substitutions, rdflib initBindings), never pasted into the query text. Oxigraph
+substitutes only variables that the query projects, so a query's parameters appear in its
+SELECT clause; `run_query` leaves the declared ones out of the rows it returns.
+
+A query file declares its parameters in comment lines of its header::
+
+    # @param dataset  the dataset's name or one of its aliases, in any case
+    # @option order (asc|desc)  asc: lowest first; desc: highest first
+
+``@param`` is required, ``@option`` optional; ``(a|b)`` lists the accepted values. The
+other comment lines before the query are its description.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from kg.errors import KgInputError
+from kg.export.rdf import PREFIXES
+
+ENGINES = ("oxigraph", "rdflib")
+DEFAULT_DATA = (Path("outputs/graph.nt"), Path("outputs/graph.ttl"))
+
+_FORMATS = {  # extension -> (rdflib format, pyoxigraph RdfFormat attribute)
+    ".nt": ("nt", "N_TRIPLES"),
+    ".ttl": ("turtle", "TURTLE"),
+    ".jsonld": ("json-ld", "JSON_LD"),
+    ".json-ld": ("json-ld", "JSON_LD"),
+    ".nq": ("nquads", "N_QUADS"),
+    ".trig": ("trig", "TRIG"),
+    ".rdf": ("xml", "RDF_XML"),
+    ".owl": ("xml", "RDF_XML"),
+    ".xml": ("xml", "RDF_XML"),
+    ".n3": ("n3", "N3"),
+}
+_INTEGER_TYPES = {f"http://www.w3.org/2001/XMLSchema#{name}" for name in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
+_FLOAT_TYPES = {f"http://www.w3.org/2001/XMLSchema#{name}" for name in ("decimal", "double", "float")}
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_DECLARATION = re.compile(r"#\s*@(param|option)\s+([A-Za-z_][A-Za-z0-9_]*)(?:\s*\(([^)]*)\))?\s*(.*)")
+
+Value = str | int | float | bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str
+    help: str
+    required: bool
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A SPARQL query with what its header declares."""
+
+    name: str
+    text: str
+    description: str = ""
+    parameters: tuple[Parameter, ...] = ()
+    bundled: bool = False
+    """A bundled query takes only the parameters it declares; another, any variable it has."""
+
+
+# ---------------------------------------------------------------- queries
+
+
+@cache
+def bundled_queries() -> dict[str, Query]:
+    """The queries shipped in ontology/queries/, by name (the file name without .rq)."""
+    folder = files("kg.ontology") / "queries"
+    entries = sorted((entry for entry in folder.iterdir() if entry.name.endswith(".rq")),
+                     key=lambda entry: entry.name)
+    return {entry.name[:-3]: parse_query(entry.name[:-3], entry.read_text(encoding="utf-8"), bundled=True)
+            for entry in entries}
+
+
+def parse_query(name: str, text: str, bundled: bool = False) -> Query:
+    """`text` with the description and parameters its header comments declare."""
+    description: list[str] = []
+    parameters: list[Parameter] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line.startswith("#"):
+            if line:
+                break
+            continue
+        declared = _DECLARATION.fullmatch(line)
+        if declared:
+            kind, param, choices, help_text = declared.groups()
+            parameters.append(Parameter(param, help_text.strip(), kind == "param",
+                                        tuple(c.strip() for c in choices.split("|")) if choices else ()))
+        else:
+            description.append(line.lstrip("#").strip())
+    return Query(name, with_prefixes(text), " ".join(filter(None, description)), tuple(parameters),
+                 bundled)
+
+
+def with_prefixes(text: str) -> str:
+    """`text` with PREFIX declarations for kg's vocabularies (kgo, skos, dcterms, ...) that it
+    uses without declaring, so a query typed on the command line needs no prologue."""
+    missing = [prefix for prefix in PREFIXES
+               if re.search(rf"\b{prefix}:", text)
+               and not re.search(rf"PREFIX\s+{prefix}:", text, re.IGNORECASE)]
+    return "".join(f"PREFIX {prefix}: <{PREFIXES[prefix]}>\n" for prefix in missing) + text
+
+
+def load_query(query_or_name: str) -> Query:
+    """A bundled query's name, the text of a query (it has a ``{``), or a path to a .rq file."""
+    if query_or_name in bundled_queries():
+        return bundled_queries()[query_or_name]
+    if "{" in query_or_name:
+        return parse_query("(command line)", query_or_name)
+    path = Path(query_or_name)
+    if not path.is_file():
+        raise KgInputError(f"no bundled query {query_or_name!r} and no such query file "
+                           f"(bundled: {', '.join(bundled_queries())})")
+    try:
+        return parse_query(path.stem, path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as err:
+        raise KgInputError(f"cannot read query ({err})", path) from None
+
+
+def _bindings(query: Query, params: Mapping[str, str]) -> dict[str, str]:
+    declared = {p.name: p for p in query.parameters}
+    if declared or query.bundled:
+        unknown = sorted(set(params) - set(declared))
+        if unknown:
+            raise KgInputError(f"query {query.name} has no parameter {unknown[0]!r} "
+                               f"(it takes: {', '.join(declared) or 'none'})")
+        for param in query.parameters:
+            if param.required and param.name not in params:
+                raise KgInputError(f"query {query.name} needs --param {param.name}=... ({param.help})")
+            if param.choices and param.name in params and params[param.name] not in param.choices:
+                raise KgInputError(f"query {query.name}: --param {param.name} must be one of "
+                                   f"{', '.join(param.choices)}, not {params[param.name]!r}")
+    for name in params:
+        if not re.search(rf"[?$]{re.escape(name)}\b", query.text):
+            raise KgInputError(f"query {query.name} has no variable ?{name} to bind")
+    return dict(params)
+
+
+# ---------------------------------------------------------------- data
+
+
+def data_format(path: Path) -> tuple[str, str]:
+    """(rdflib format, pyoxigraph format name) of an RDF file, from its extension."""
+    try:
+        return _FORMATS[Path(path).suffix.lower()]
+    except KeyError:
+        raise KgInputError(f"unknown RDF file extension (use one of {', '.join(_FORMATS)})", path) from None
+
+
+def default_data_path() -> Path:
+    """outputs/graph.nt, else outputs/graph.ttl (what `kg build` writes)."""
+    return next((path for path in DEFAULT_DATA if path.is_file()), DEFAULT_DATA[0])
+
+
+def _checked(path: Path) -> Path:
+    if not Path(path).is_file():
+        raise KgInputError("no such RDF file (run `kg build` first, or pass --data)", path)
+    return Path(path)
+
+
+def load_rdflib(path: Path, graph: Any = None) -> Any:
+    """`path` parsed into an rdflib Graph (or into `graph`); unreadable data -> KgInputError."""
+    import rdflib
+
+    path = _checked(path)
+    fmt = data_format(path)[0]
+    graph = rdflib.Graph() if graph is None else graph
+    try:
+        graph.parse(path, format=fmt)
+    except Exception as err:  # rdflib's parsers raise many unrelated types on bad data
+        raise KgInputError(f"not valid {fmt} RDF ({_one_line(err)})", path) from None
+    return graph
+
+
+def load_oxigraph(path: Path) -> Any:
+    """`path` loaded into an in-memory pyoxigraph Store; unreadable data -> KgInputError."""
+    import pyoxigraph
+
+    path = _checked(path)
+    name, fmt = data_format(path)
+    store = pyoxigraph.Store()
+    try:
+        store.bulk_load(path=path, format=getattr(pyoxigraph.RdfFormat, fmt))
+    except (SyntaxError, ValueError, OSError) as err:
+        raise KgInputError(f"not valid {name} RDF ({_one_line(err)})", path) from None
+    return store
+
+
+def _one_line(error: object) -> str:
+    return " ".join(str(error).split())[:300]
+
+
+# ---------------------------------------------------------------- running
+
+
+def run_query(query_or_name: str, data_path: str | Path | None = None,
+              params: Mapping[str, str] | None = None, engine: str = "oxigraph",
+              ) -> tuple[list[str], list[tuple[Value, ...]]]:
+    """Run a query (bundled name, .rq path or query text) over an RDF file.
+
+    Returns the column names and the rows, each value a Python str (IRIs and strings), int,
+    float, bool, or None when unbound. ASK gives one column ``ask``; CONSTRUCT and DESCRIBE
+    give ``subject``, ``predicate``, ``object``.
+    """
+    if engine not in ENGINES:
+        raise KgInputError(f"unknown engine {engine!r} (use {' or '.join(ENGINES)})")
+    query = load_query(query_or_name)
+    bindings = _bindings(query, params or {})
+    path = Path(data_path) if data_path is not None else default_data_path()
+    run = _run_oxigraph if engine == "oxigraph" else _run_rdflib
+    columns, rows = run(query, path, bindings)
+    hidden = {p.name for p in query.parameters}
+    keep = [i for i, column in enumerate(columns) if column not in hidden]
+    return [columns[i] for i in keep], [tuple(row[i] for i in keep) for row in rows]
+
+
+def _run_oxigraph(query: Query, path: Path, bindings: dict[str, str]):
+    import pyoxigraph
+
+    store = load_oxigraph(path)
+    substitutions = {pyoxigraph.Variable(k): pyoxigraph.Literal(v) for k, v in bindings.items()}
+    try:
+        result = store.query(query.text, substitutions=substitutions)
+        if isinstance(result, pyoxigraph.QueryBoolean):
+            return ["ask"], [(bool(result),)]
+        if isinstance(result, pyoxigraph.QuerySolutions):
+            columns = [variable.value for variable in result.variables]
+            return columns, [tuple(_ox_value(solution[c]) for c in columns) for solution in result]
+        return ["subject", "predicate", "object"], sorted(
+            (_ox_value(t.subject), _ox_value(t.predicate), _ox_value(t.object)) for t in result)
+    except (SyntaxError, RuntimeError, ValueError) as err:
+        raise KgInputError(f"query {query.name}: {_one_line(err)}") from None
+
+
+def _ox_value(term: Any) -> Value:
+    import pyoxigraph
+
+    if term is None:
+        return None
+    if isinstance(term, pyoxigraph.Literal):
+        return _literal_value(term.value, term.datatype.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def _run_rdflib(query: Query, path: Path, bindings: dict[str, str]):
+    import rdflib
+    from pyparsing import ParseException
+
+    graph = load_rdflib(path)
+    try:
+        result = graph.query(query.text, initBindings={k: rdflib.Literal(v) for k, v in bindings.items()})
+        if result.type == "ASK":
+            return ["ask"], [(bool(result.askAnswer),)]
+        if result.type == "SELECT":
+            columns = [str(variable) for variable in result.vars]
+            return columns, [tuple(_rdflib_value(value) for value in row) for row in result]
+        return ["subject", "predicate", "object"], sorted(
+            tuple(_rdflib_value(term) for term in triple) for triple in result)
+    except (ParseException, ValueError, TypeError, KeyError, NotImplementedError) as err:
+        raise KgInputError(f"query {query.name}: {_one_line(err)}") from None
+
+
+def _rdflib_value(term: Any) -> Value:
+    import rdflib
+
+    if term is None:
+        return None
+    if isinstance(term, rdflib.Literal):
+        datatype = str(term.datatype) if term.datatype else "http://www.w3.org/2001/XMLSchema#string"
+        return _literal_value(str(term), datatype)
+    if isinstance(term, rdflib.BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _literal_value(lexical: str, datatype: str) -> Value:
+    """The Python value of a literal, the same from both engines (parsed from the lexical form)."""
+    try:
+        if datatype in _INTEGER_TYPES:
+            return int(lexical)
+        if datatype in _FLOAT_TYPES:
+            return float(Decimal(lexical)) if datatype.endswith("decimal") else float(lexical)
+        if datatype == _BOOLEAN:
+            return lexical.strip() in ("true", "1")
+    except (ValueError, ArithmeticError):
+        pass
+    return lexical
+
+
+# ---------------------------------------------------------------- validation
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One SHACL result: the node, the property path and what is wrong."""
+
+    focus: str
+    path: str
+    message: str
+    severity: str
+    value: str | None = None
+
+    def __str__(self) -> str:
+        value = f" (value: {self.value})" if self.value is not None else ""
+        return f"{self.severity}: {self.focus} {self.path}: {self.message}{value}"
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationReport:
+    conforms: bool
+    violations: tuple[Violation, ...]
+
+
+def ontology_path(name: str = "kg.ttl") -> Path:
+    """A file of the bundled ontology folder (kg.ttl, shapes.ttl)."""
+    return Path(str(files("kg.ontology") / name))
+
+
+def validate(data_path: str | Path) -> ValidationReport:
+    """Check an RDF export against ontology/shapes.ttl, with ontology/kg.ttl for subclasses."""
+    import pyshacl
+    import rdflib
+
+    data = load_rdflib(Path(data_path))
+    shapes = rdflib.Graph().parse(ontology_path("shapes.ttl"), format="turtle")
+    ontology = rdflib.Graph().parse(ontology_path("kg.ttl"), format="turtle")
+    conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology,
+                                            inference="none", allow_warnings=True)
+    if not isinstance(results, rdflib.Graph):  # pyshacl reports a failure to validate this way
+        raise KgInputError(f"cannot be validated ({_one_line(results)})", data_path)
+    violations = sorted({_violation(results, node) for node in
+                         results.subjects(rdflib.RDF.type, rdflib.SH.ValidationResult)},
+                        key=lambda v: (v.focus, v.path, v.message, v.value or ""))
+    return ValidationReport(bool(conforms), tuple(violations))
+
+
+def _violation(results: Any, node: Any) -> Violation:
+    from rdflib import SH
+
+    def one(predicate: Any) -> Any:
+        return results.value(node, predicate)
+
+    value = one(SH.value)
+    return Violation(focus=_show(results, one(SH.focusNode)), path=_show(results, one(SH.resultPath)),
+                     message=str(one(SH.resultMessage) or ""),
+                     severity=_show(results, one(SH.resultSeverity)).removeprefix("sh:"),
+                     value=None if value is None else _show(results, value))
+
+
+def _show(graph: Any, term: Any) -> str:
+    """A term as a person reads it: prefixed IRIs, SHACL paths as SPARQL paths, literals quoted."""
+    import rdflib
+    from rdflib import SH
+    from rdflib.collection import Collection
+
+    if term is None:
+        return ""
+    if isinstance(term, rdflib.BNode):
+        inverse = graph.value(term, SH.inversePath)
+        if inverse is not None:
+            return f"^{_show(graph, inverse)}"
+        alternatives = graph.value(term, SH.alternativePath)
+        if alternatives is not None:
+            return "(" + "|".join(_show(graph, item) for item in Collection(graph, alternatives)) + ")"
+        return "[]"
+    if isinstance(term, rdflib.Literal):
+        return f'"{term}"' + (f"^^{_show(graph, term.datatype)}" if term.datatype else "")
+    text = str(term)
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
+        if text.startswith(namespace):
+            return f"{prefix}:{text[len(namespace):]}"
+    if text.startswith(str(SH)):
+        return "sh:" + text[len(str(SH)):]
+    return f"<{text}>"

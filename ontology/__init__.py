@@ -1,0 +1,1 @@
+"""The ontology, SHACL shapes and bundled SPARQL queries, shipped as package data (kg.ontology)."""

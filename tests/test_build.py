@@ -1,0 +1,94 @@
+"""`kg build` end to end on the bundled listing: what a user runs first."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.export import EXPORTS, Export
+
+EXPECTED_FILES = {export.filename for export in EXPORTS} | {"stats.json"}
+
+
+def test_bundled_build_writes_every_export(bundled_build: Path) -> None:
+    assert {p.name for p in bundled_build.iterdir()} == EXPECTED_FILES
+    for name in EXPECTED_FILES - {"neo4j"}:
+        assert (bundled_build / name).stat().st_size > 0, name
+    assert any((bundled_build / "neo4j").iterdir())
+
+
+def test_stats_json_summarises_the_graph(bundled_build: Path) -> None:
+    stats = json.loads((bundled_build / "stats.json").read_text())
+    assert stats["papers"] == 188
+    assert set(stats["entities"]) == {"Dataset", "Hardware", "Method", "Metric", "Task"}
+    assert all(n > 0 for n in stats["entities"].values())
+    assert stats["results"] > 0
+    assert stats["edges"]["reportsResult"] == stats["results"]
+    assert stats["resolution"]["mentions"] >= stats["resolution"]["entities"] == sum(stats["entities"].values())
+    assert set(stats["files"]) == EXPECTED_FILES - {"stats.json"}
+
+
+def test_build_is_deterministic(bundled_build: Path, tmp_path: Path) -> None:
+    from kg.build import build
+
+    again = tmp_path / "again"
+    build([], again)
+    for path in sorted(bundled_build.rglob("*")):
+        if path.is_file():
+            twin = again / path.relative_to(bundled_build)
+            assert twin.read_bytes() == path.read_bytes(), f"{path.name} differs between two builds"
+
+
+def test_cli_prints_summary_table(tmp_path: Path, shared_data: Path) -> None:
+    corpus = tmp_path / "ten.jsonl"
+    lines = (shared_data / "hf_papers_listing.jsonl").read_text().splitlines()[:10]
+    corpus.write_text("\n".join(lines) + "\n")
+    result = CliRunner().invoke(main, ["build", str(corpus), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    first = result.stdout.splitlines()[0].split()
+    assert first == ["papers", "10"]
+    assert "resolution" in result.stdout and "stats.json" in result.stdout
+    stats = json.loads((tmp_path / "out" / "stats.json").read_text())
+    assert stats["papers"] == 10
+
+
+def test_quiet_build_prints_nothing(tmp_path: Path, shared_data: Path) -> None:
+    corpus = tmp_path / "two.jsonl"
+    corpus.write_text("\n".join((shared_data / "hf_papers_listing.jsonl").read_text().splitlines()[:2]))
+    result = CliRunner().invoke(main, ["build", str(corpus), "-q", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "" and result.stderr == ""
+
+
+def test_failed_export_keeps_previous_outputs(tmp_path: Path, shared_data: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.build import build
+
+    corpus = tmp_path / "two.jsonl"
+    corpus.write_text("\n".join((shared_data / "hf_papers_listing.jsonl").read_text().splitlines()[:2]))
+    out = tmp_path / "out"
+    build([corpus], out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    real_load = Export.load
+
+    def load_breaking_last(self: Export):
+        if self is not EXPORTS[-1]:
+            return real_load(self)
+
+        def broken_writer(graph, path, **options):
+            path.mkdir()
+            (path / "half.csv").write_text("half")
+            raise RuntimeError("disk full")
+        return broken_writer
+
+    monkeypatch.setattr(Export, "load", load_breaking_last)
+    with pytest.raises(RuntimeError):
+        build([corpus], out)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -1,0 +1,137 @@
+"""Bad input through the command line: one line on stderr, exit code 2, nothing written.
+
+Every case runs through `kg extract` and `kg build`; the input is read before any
+extraction, so these tests do not depend on the later stages.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from kg.cli import main
+from kg.model import PaperExtraction
+
+
+def _write(name: str, content: str | bytes) -> Callable[[Path], list[str]]:
+    def make(folder: Path) -> list[str]:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        (folder / name).write_bytes(data)
+        return [name]
+    return make
+
+
+def _good_then_missing(folder: Path) -> list[str]:
+    (folder / "good.jsonl").write_text('{"title": "T", "abstract": "A"}\n', encoding="utf-8")
+    return ["good.jsonl", "missing.csv"]
+
+
+LONG = "a" * 1_000_001
+BAD_INPUTS = {
+    "missing file": (lambda folder: ["missing.jsonl"], "missing.jsonl: no such file"),
+    "missing second file": (_good_then_missing, "missing.csv: no such file"),
+    "not UTF-8": (_write("bad.jsonl", b'{"title": "T", "abstract": "A"}\n{"title": "\xff"}\n'),
+                  "bad.jsonl:2: not UTF-8 at byte 12 of the line (0xff; byte 44 of the file)"),
+    "malformed JSON": (_write("bad.jsonl", '{"title": "T", "abstract": "A"}\n{"title": "T" "abstract": "A"}\n'),
+                       "bad.jsonl:2: malformed JSON (Expecting ',' delimiter at column 15)"),
+    "JSON not an object": (_write("bad.jsonl", '["T", "A"]\n'),
+                           "bad.jsonl:1: expected a JSON object, got an array; "
+                           "JSON Lines needs one whole object per line"),
+    "JSON without title": (_write("bad.jsonl", '\n{"abstract": "A", "year": 2020}\n'),
+                           "bad.jsonl:2: missing 'title' (keys: abstract, year)"),
+    "JSON without either": (_write("bad.ndjson", '{"name": "x"}\n'),
+                            "bad.ndjson:1: missing 'title' and 'abstract' (keys: name)"),
+    "CSV without columns": (_write("bad.csv", "Name, Text\nx,y\n"),
+                            "bad.csv:1: no 'title' and 'abstract' columns in the header (found: Name, Text)"),
+    "empty corpus": (_write("empty.jsonl", ""), "no papers found in empty.jsonl"),
+    "abstract over limit": (_write("big.jsonl", json.dumps({"title": "T", "abstract": LONG}) + "\n"),
+                            "big.jsonl:1: abstract too long: 1,000,001 characters (limit 1,000,000)"),
+    "listing title without abstract": (_write("bad.txt", "First Title\nFirst abstract.\nOrphan Title\n"),
+                                       "bad.txt:3: title has no abstract (it is the last line; "
+                                       "a listing alternates title and abstract lines)"),
+    "malformed XML": (_write("bad.xml", '<feed xmlns="http://www.w3.org/2005/Atom">\n<entry>\n</feed>\n'),
+                      "bad.xml:3: malformed XML (mismatched tag at column 3)"),
+    "XML not UTF-8": (_write("bad.atom", b'<feed xmlns="http://www.w3.org/2005/Atom">\n<title>\xe9</title>\n'),
+                      "bad.atom:2: not UTF-8 at byte 8 of the line (0xe9; byte 51 of the file)"),
+}
+COMMANDS = {
+    "extract": lambda inputs: ["extract", *inputs, "-o", "out.jsonl"],
+    "build": lambda inputs: ["build", *inputs, "-o", "outdir", "-q"],
+}
+
+
+def run(args: list[str]) -> Result:
+    return CliRunner().invoke(main, args)
+
+
+def tree(folder: Path) -> dict[str, bytes | None]:
+    """Every path under `folder` (hidden ones too) with its bytes (None for directories)."""
+    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("case", BAD_INPUTS)
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         case: str, command: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    make_inputs, message = BAD_INPUTS[case]
+    inputs = make_inputs(tmp_path)
+    before = tree(tmp_path)
+    result = run(COMMANDS[command](inputs))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [f"kg: error: {message}"]
+    assert result.stdout == ""
+    assert tree(tmp_path) == before  # no out.jsonl, no outdir, no hidden .out*.kg-* staging sibling
+
+
+@pytest.mark.parametrize("case", ["malformed JSON", "empty corpus", "missing file"])
+def test_failed_build_leaves_the_previous_outputs_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            case: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "outdir" / "neo4j").mkdir(parents=True)
+    (tmp_path / "outdir" / "graph.json").write_text('{"previous": true}\n')
+    (tmp_path / "outdir" / "neo4j" / "nodes.csv").write_text("id\nold\n")
+    (tmp_path / "out.jsonl").write_text('{"id": "old"}\n')
+    make_inputs, _ = BAD_INPUTS[case]
+    inputs = make_inputs(tmp_path)
+    before = tree(tmp_path)
+    for command in COMMANDS.values():
+        assert run(command(inputs)).exit_code == 2
+    assert tree(tmp_path) == before
+
+
+@pytest.fixture
+def no_extraction(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`kg extract` without the extractor: each paper with nothing found, to test reading alone."""
+    monkeypatch.setattr("kg.build.extract_papers",
+                        lambda papers, spacy_model=None, progress=None: [PaperExtraction(p) for p in papers])
+
+
+def test_duplicate_ids_warn_once_with_the_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                no_extraction: None) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.jsonl").write_text('{"id": "p1", "title": "One", "abstract": "A"}\n'
+                                      '{"id": "p2", "title": "Two", "abstract": "B"}\n'
+                                      '{"id": "p1", "title": "One again", "abstract": "C"}\n')
+    (tmp_path / "b.csv").write_text("id,title,abstract\np2,Two again,D\np3,Three,E\n")
+    result = run(["extract", "a.jsonl", "b.csv", "-o", "out.jsonl", "-q"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == ["kg: warning: 2 duplicate ids skipped (first kept): p1, p2"]
+    written = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [(p["id"], p["title"]) for p in written] == [("p1", "One"), ("p2", "Two"), ("p3", "Three")]
+
+
+def test_format_option_overrides_the_extension(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               no_extraction: None) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "papers.txt").write_text("title\tabstract\nA Title\tAn abstract.\nB Title\tB abstract.\n")
+    assert run(["extract", "papers.txt", "-o", "out.jsonl", "-q"]).exit_code == 2  # as a listing: 3 lines
+    result = run(["extract", "papers.txt", "--format", "tsv", "-o", "out.jsonl", "-q"])
+    assert result.exit_code == 0, result.output
+    written = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [p["title"] for p in written] == ["A Title", "B Title"]

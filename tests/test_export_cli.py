@@ -1,0 +1,141 @@
+"""`kg export`: one format from a built graph.json, the same bytes `kg build` writes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from export_graphs import built_graph
+
+from kg.cli import main
+from kg.export import BY_FORMAT
+from kg.export.nodelink import write_nodelink
+
+
+@pytest.fixture
+def graph_json(tmp_path: Path) -> Path:
+    path = tmp_path / "outputs" / "graph.json"
+    path.parent.mkdir()
+    write_nodelink(built_graph(), path)
+    return path
+
+
+def contents(path: Path) -> dict[str, bytes]:
+    if path.is_dir():
+        return {p.name: p.read_bytes() for p in sorted(path.iterdir())}
+    return {path.name: path.read_bytes()}
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(main, ["export", *args])
+
+
+@pytest.mark.parametrize("fmt", sorted(BY_FORMAT))
+def test_every_format_matches_what_the_writer_writes(fmt: str, graph_json: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    export = BY_FORMAT[fmt]
+    direct = tmp_path / "direct"
+    direct.mkdir()
+    expected = export.write(built_graph(), direct).path
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    result = run("--format", fmt, "--graph", str(graph_json))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{export.filename}\n"
+    assert contents(work / export.filename) == contents(expected)
+    assert sorted(os.listdir(work)) == [export.filename]  # no staging leftovers
+
+
+def test_output_option_and_existing_directory(graph_json: Path, tmp_path: Path) -> None:
+    result = run("--format", "gexf", "--graph", str(graph_json), "-o", str(tmp_path / "mine.gexf"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "mine.gexf").read_bytes().startswith(b"<?xml")
+    result = run("--format", "graphml", "--graph", str(graph_json), "-o", str(graph_json.parent))
+    assert result.exit_code == 0, result.output
+    assert (graph_json.parent / "graph.graphml").is_file()
+
+
+def test_base_iri_reaches_rdf_writers(graph_json: Path, tmp_path: Path) -> None:
+    out = tmp_path / "g.nt"
+    result = run("--format", "ntriples", "--graph", str(graph_json), "-o", str(out),
+                 "--base-iri", "http://example.org/kg/")
+    assert result.exit_code == 0, result.output
+    assert "<http://example.org/kg/paper_2401.1>" in out.read_text(encoding="utf-8")
+
+
+def test_neo4j_folder_replaces_an_earlier_export_only(graph_json: Path, tmp_path: Path) -> None:
+    target = tmp_path / "neo4j"
+    assert run("--format", "neo4j", "--graph", str(graph_json), "-o", str(target)).exit_code == 0
+    (target / "nodes_Gone.csv").write_text("stale")
+    assert run("--format", "neo4j", "--graph", str(graph_json), "-o", str(target)).exit_code == 0
+    assert not (target / "nodes_Gone.csv").exists() and (target / "graph.cypher").is_file()
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("years of work")
+    result = run("--format", "neo4j", "--graph", str(graph_json), "-o", str(precious))
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "not an earlier Neo4j export" in result.stderr
+    assert [p.name for p in precious.iterdir()] == ["thesis.tex"]
+
+
+@pytest.mark.parametrize("content", [None, "{not json", '{"nodes": 3}'])
+def test_bad_graph_file_is_one_line_and_exit_2(content: str | None, tmp_path: Path) -> None:
+    path = tmp_path / "graph.json"
+    if content is not None:
+        path.write_text(content)
+    result = run("--format", "gexf", "--graph", str(path), "-o", str(tmp_path / "out.gexf"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("kg: error: ") and result.stderr.count("\n") == 1
+    assert str(path) in result.stderr
+    assert not (tmp_path / "out.gexf").exists()
+
+
+def test_unknown_format_is_a_usage_error(graph_json: Path) -> None:
+    result = run("--format", "pdf", "--graph", str(graph_json))
+    assert result.exit_code == 2 and "pdf" in result.stderr
+
+
+def test_failed_write_leaves_the_previous_output(graph_json: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.export import gephi, neo4j
+
+    out = tmp_path / "out"
+    out.mkdir()
+    assert run("--format", "gexf", "--graph", str(graph_json), "-o", str(out)).exit_code == 0
+    assert run("--format", "neo4j", "--graph", str(graph_json), "-o", str(out / "neo4j")).exit_code == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def half_written(graph, path):
+        Path(path).write_text("partial")
+        raise OSError("disk full")
+
+    def half_folder(graph, path):
+        Path(path, "nodes_Paper.csv").write_text("partial")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(gephi, "write_gexf", half_written)
+    monkeypatch.setattr(neo4j, "write_neo4j", half_folder)
+    for fmt, target in (("gexf", out), ("neo4j", out / "neo4j")):
+        result = run("--format", fmt, "--graph", str(graph_json), "-o", str(target))
+        assert isinstance(result.exception, OSError)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in out.iterdir()) == ["graph.gexf", "neo4j"]
+
+
+def test_what_a_writer_left_out_is_reported(graph_json: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from kg.export import html
+
+    def capped(graph, path, max_nodes=None):
+        Path(path).write_text("<html></html>")
+        return SimpleNamespace(notice="showing 10 of 99 nodes")
+
+    monkeypatch.setattr(html, "write_html", capped)
+    result = run("--format", "html", "--graph", str(graph_json), "-o", str(tmp_path / "g.html"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{tmp_path / 'g.html'}\nnote: showing 10 of 99 nodes\n"

@@ -1,0 +1,362 @@
+"""Extraction components on sentences written for the tests, with a small test lexicon."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.errors import KgInputError
+from kg.extract import Extractor
+from kg.extract.lexicon import case_insensitive, read_lexicon, surface_variants
+from kg.model import Paper, PaperExtraction
+
+LEXICON = {
+    "method.tsv": ["Transformer\ttransformer\t", "ResNet-50\t\t", "AlexNet\t\t", "backpropagation\tbackprop\tQ798503"],
+    "dataset.tsv": ["# image classification", "CIFAR-10\t\t", "ImageNet\tILSVRC\t"],
+    "hardware.tsv": ["GPU\tgraphics processing unit\t", "RTX 4090\t\t", "A100\t\t"],
+    "metric.tsv": ["accuracy\t\t", "top-1 accuracy\t\t", "test error\t\t", "latency\t\t", "speedup\t\t",
+                   "GPU hours\t\t", "parameters\t\t", "BLEU\t\t", "throughput\t\t", "energy\t\t"],
+    "task.tsv": ["image classification\t\t", "machine translation\t\t"],
+    "software.tsv": ["PyTorch\t\t", "CUDA\t\t"],
+}
+
+
+@pytest.fixture(scope="module")
+def lexicon_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("lexicon")
+    for name, rows in LEXICON.items():
+        (directory / name).write_text("name\taliases\twikidata\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return directory
+
+
+@pytest.fixture(scope="module")
+def extractor(lexicon_dir: Path) -> Extractor:
+    return Extractor(lexicon_dir=lexicon_dir)
+
+
+def run(extractor: Extractor, abstract: str, title: str = "A study") -> PaperExtraction:
+    extraction = extractor.extract(Paper("t-1", title, abstract))
+    text = extraction.paper.text
+    for entity in extraction.entities:  # evidence offsets hold for every extraction made here
+        for mention in entity.mentions:
+            assert text[mention.start:mention.end] == mention.text
+            assert mention.text in mention.sentence
+    for result in extraction.results:
+        assert result.sentence in text and text[result.start:result.end]
+    return extraction
+
+
+def by_name(extraction: PaperExtraction) -> dict[str, tuple[str, ...]]:
+    return {e.name: (e.type, *sorted(e.aliases)) for e in extraction.entities}
+
+
+def results_of(extraction: PaperExtraction) -> list[tuple[str, float, str, bool]]:
+    return [(r.metric, r.value, r.unit, r.relative) for r in extraction.results]
+
+
+# --- lexicon ---------------------------------------------------------------------------
+
+def test_variants_cover_hyphen_space_and_plural_spellings() -> None:
+    assert {"CIFAR-10", "CIFAR10", "CIFAR 10"} <= surface_variants("CIFAR-10")
+    assert {"RTX 4090", "RTX4090", "RTX-4090", "RTX 4090s"} <= surface_variants("RTX 4090")
+    assert {"GPU", "GPUs"} <= surface_variants("GPU")
+    assert "latencies" in surface_variants("latency")
+    assert "pretraining" in surface_variants("pre-training")
+    assert {"MobileNet-V2", "MobileNet V2"} <= surface_variants("MobileNetV2")
+
+
+def test_case_rule_keeps_short_capitals_exact_and_folds_phrases() -> None:
+    assert case_insensitive("image classification")
+    assert case_insensitive("Direct Preference Optimization")
+    assert case_insensitive("ImageNet") and case_insensitive("MobileNetV2")
+    assert not case_insensitive("BERT")
+    assert not case_insensitive("GPT-4")
+    assert not case_insensitive("Theta")
+
+
+def test_lexicon_reads_types_aliases_and_wikidata(lexicon_dir: Path) -> None:
+    entries = {e.name: e for e in read_lexicon(lexicon_dir)}
+    assert entries["backpropagation"].aliases == ("backprop",)
+    assert entries["backpropagation"].wikidata == "Q798503"
+    assert entries["PyTorch"].type is None
+    assert entries["CIFAR-10"].type == "Dataset"
+
+
+def test_lexicon_matches_spelling_variants_as_one_entity(extractor: Extractor) -> None:
+    found = by_name(run(extractor, "We train on CIFAR10 and report CIFAR-10 numbers on 8 A100s "
+                                   "and an RTX4090 with Transformers."))
+    assert found["CIFAR-10"] == ("Dataset", "CIFAR10")
+    assert found["A100"] == ("Hardware", "A100s")
+    assert found["RTX 4090"] == ("Hardware", "RTX4090")
+    assert found["Transformer"] == ("Method", "Transformers")
+
+
+def test_case_rule_in_text(extractor: Extractor) -> None:
+    found = by_name(run(extractor, "Image Classification and imagenet results.", title="Machine Translation"))
+    assert found["image classification"][0] == "Task"
+    assert found["machine translation"][0] == "Task"
+    assert found["ImageNet"][0] == "Dataset"
+
+
+def test_software_is_never_an_entity_and_blocks_other_rules(extractor: Extractor) -> None:
+    found = by_name(run(extractor, "Our kernels are written in PyTorch and CUDA for the GPU."))
+    assert "PyTorch" not in found and "CUDA" not in found
+    assert found["GPU"][0] == "Hardware"
+
+
+def test_longest_match_wins_and_inner_names_are_not_mentions(extractor: Extractor) -> None:
+    extraction = run(extractor, "Search costs 200 GPU hours on the CIFAR-10 dataset.")
+    found = by_name(extraction)
+    assert found["GPU hours"][0] == "Metric"
+    assert "GPU" not in found
+    cifar = next(e for e in extraction.entities if e.name == "CIFAR-10")
+    assert [m.text for m in cifar.mentions] == ["CIFAR-10"]
+
+
+# --- sentences ------------------------------------------------------------------------
+
+def test_title_is_its_own_sentence_and_abbreviations_do_not_split(extractor: Extractor) -> None:
+    extraction = run(extractor, "As shown by Smith et al. (2020), the GPU helps, e.g. for batch 3.5 runs. "
+                                "Accuracy improves.", title="GPU Study. Part two")
+    gpu = next(e for e in extraction.entities if e.name == "GPU")
+    sentences = [m.sentence for m in gpu.mentions]
+    assert sentences[0] == "GPU Study. Part two"
+    assert sentences[1] == "As shown by Smith et al. (2020), the GPU helps, e.g. for batch 3.5 runs."
+
+
+# --- acronyms -------------------------------------------------------------------------
+
+def test_acronym_long_form_first_and_later_bare_uses(extractor: Extractor) -> None:
+    extraction = run(extractor, "We propose the Sparse Routing Network (SRN) for long inputs. "
+                                "SRN is simple, and two SRNs can be stacked.")
+    srn = next(e for e in extraction.entities if e.acronym == "SRN")
+    assert (srn.type, srn.name, srn.long_form, srn.proposed) == ("Method", "Sparse Routing Network",
+                                                                 "Sparse Routing Network", True)
+    assert set(srn.aliases) == {"SRN", "SRNs"}
+    assert len(srn.mentions) == 4
+
+
+def test_acronym_short_form_first(extractor: Extractor) -> None:
+    extraction = run(extractor, "Prior work used GCA (gated cross attention) in decoders. GCA is costly.")
+    gca = next(e for e in extraction.entities if e.acronym == "GCA")
+    assert (gca.type, gca.long_form, len(gca.mentions)) == ("Method", "gated cross attention", 3)
+    assert not gca.proposed
+
+
+def test_acronym_defined_by_a_colon(extractor: Extractor) -> None:
+    extraction = run(extractor, "We build on it. TriMoE works well.", title="TriMoE: Triple Mixture of Experts for Speech")
+    trimox = next(e for e in extraction.entities if e.acronym == "TriMoE")
+    assert (trimox.name, trimox.proposed, set(trimox.aliases)) == ("Triple Mixture of Experts", True, {"TriMoE"})
+
+
+def test_acronym_typed_by_head_noun(extractor: Extractor) -> None:
+    found = by_name(run(extractor, "We release the Long Horizon Benchmark (LHB). Prior work studies "
+                                   "Dense Caption Generation (DCG) with a Tensor Streaming Processor (TSP)."))
+    assert found["Long Horizon Benchmark"][0] == "Dataset"
+    assert found["Dense Caption Generation"][0] == "Task"
+    assert found["Tensor Streaming Processor"][0] == "Hardware"
+
+
+def test_acronym_typed_by_lexicon(extractor: Extractor) -> None:
+    extraction = run(extractor, "Each graphics processing unit (GPU) runs one shard.")
+    gpu = next(e for e in extraction.entities if e.type == "Hardware")
+    assert gpu.name == "GPU" and gpu.lexicon == "GPU"
+    assert set(gpu.aliases) == {"graphics processing unit"}
+
+
+# --- coined names ---------------------------------------------------------------------
+
+def test_coined_names_typed_by_context(extractor: Extractor) -> None:
+    found = by_name(run(extractor, "Experiments on the Glimmer-QA benchmark run on two TX9000 accelerators, "
+                                   "compared with VortexNet and models such as Halo-7B."))
+    assert found["Glimmer-QA"][0] == "Dataset"
+    assert found["TX9000"][0] == "Hardware"
+    assert found["VortexNet"][0] == "Method"
+    assert found["Halo-7B"][0] == "Method"
+
+
+def test_coined_name_takes_the_type_of_a_listed_neighbour(extractor: Extractor) -> None:
+    found = by_name(run(extractor, "We evaluate on ImageNet, QUOKKA and CIFAR-10."))
+    assert found["QUOKKA"][0] == "Dataset"
+
+
+def test_plain_words_and_setup_shapes_are_not_coined_names(extractor: Extractor) -> None:
+    found = by_name(run(extractor, "The 3D scenes use 8B models on multi-GPU nodes. Large-Scale IoT data."))
+    assert found == {"GPU": ("Hardware",)} or "GPU" not in found
+    assert not {"3D", "8B", "multi-GPU", "Large-Scale", "IoT"} & set(found)
+
+
+def test_title_prefix_is_a_proposed_method(extractor: Extractor) -> None:
+    extraction = run(extractor, "ZebraFormer attends to stripes.", title="ZebraFormer: Striped Attention")
+    zebra = next(e for e in extraction.entities if e.name == "ZebraFormer")
+    assert (zebra.type, zebra.proposed, len(zebra.mentions)) == ("Method", True, 2)
+
+
+def test_title_prefix_typed_as_dataset_by_title_head(extractor: Extractor) -> None:
+    extraction = run(extractor, "We collect programs.", title="CodeArena: A Benchmark for Program Repair")
+    arena = next(e for e in extraction.entities if e.name == "CodeArena")
+    assert (arena.type, arena.proposed) == ("Dataset", True)
+
+
+def test_title_prefix_before_a_dash(extractor: Extractor) -> None:
+    extraction = run(extractor, "Quill-QS prunes weights.", title="Quill-QS -- quantised sparse pruning")
+    assert next(e for e in extraction.entities if e.name == "Quill-QS").proposed
+
+
+def test_task_named_in_the_title(extractor: Extractor) -> None:
+    found = by_name(run(extractor, "We study it.", title="Seeing Far: Efficient Coral Reef Segmentation with Drones"))
+    assert found["Coral Reef Segmentation"] == ("Task",)
+    found = by_name(run(extractor, "We study it.", title="Better Models for Machine Translation"))
+    assert found == {"machine translation": ("Task", "Machine Translation")}
+
+
+def test_conversion_long_forms_are_tasks(extractor: Extractor) -> None:
+    found = by_name(run(extractor, "Prior work studies sketch-to-mesh (S2M) and text-to-motion (T2M) settings."))
+    assert found["sketch-to-mesh"] == ("Task", "S2M")
+    assert found["text-to-motion"] == ("Task", "T2M")
+
+
+def test_names_made_from_known_ones(extractor: Extractor) -> None:
+    found = by_name(run(extractor, "We compare the Evolved Transformer on Nvidia GPUs and report "
+                                   "throughput per DSP."))
+    assert found["Evolved Transformer"][0] == "Method"
+    assert found["Nvidia GPUs"][0] == "Hardware"
+    assert found["throughput per DSP"][0] == "Metric"
+    assert "Transformer" not in found and "GPU" not in found
+
+
+def test_metric_phrases_need_a_cue_or_a_quantity(extractor: Extractor) -> None:
+    extraction = run(extractor, "It reduces machine footprint by up to 19x and its acceptance length by 25%. "
+                                "The design space is large.")
+    found = by_name(extraction)
+    assert found["machine footprint"][0] == "Metric" and found["acceptance length"][0] == "Metric"
+    assert results_of(extraction) == [("machine footprint", 19.0, "x", True), ("acceptance length", 25.0, "%", True)]
+    assert "design space" not in found
+
+
+def test_generic_metric_words_need_to_be_reported(extractor: Extractor) -> None:
+    assert "energy" not in by_name(run(extractor, "The energy sector grows fast."))
+    assert by_name(run(extractor, "We cut the energy of chips."))["energy"] == ("Metric",)
+    assert by_name(run(extractor, "We study latency and energy of chips."))["energy"] == ("Metric",)
+
+
+def test_web_addresses_hold_no_names_or_results(extractor: Extractor) -> None:
+    extraction = run(extractor, "Code: https://github.com/FooLab/BarNet-2 and huggingface.co/XYZ100/GPU "
+                                "reach 90% accuracy.")
+    assert {e.name for e in extraction.entities} == {"accuracy"}
+    assert results_of(extraction) == [("accuracy", 90.0, "%", False)]
+
+
+def test_overlapping_spellings_of_one_name_keep_the_first(lexicon_dir: Path, tmp_path: Path) -> None:
+    for name in LEXICON:
+        (tmp_path / name).write_text((lexicon_dir / name).read_text(encoding="utf-8"), encoding="utf-8")
+    with open(tmp_path / "hardware.tsv", "a", encoding="utf-8") as handle:
+        handle.write("H200\t200 GPU\t\n")
+    extraction = Extractor(lexicon_dir=tmp_path).extract(Paper("x", "T", "We train on H200 GPUs."))
+    assert [m.text for e in extraction.entities for m in e.mentions] == ["H200", "GPUs"]
+
+
+def test_pathological_inputs_are_handled(extractor: Extractor) -> None:
+    for text in ("(" * 5000 + "x" + ")" * 5000, "A-" * 5000, "1-" * 5000, "We propose FooNet (FN). " * 500):
+        extraction = run(extractor, text)
+        assert len(extraction.entities) <= 2
+
+
+# --- proposed -------------------------------------------------------------------------
+
+def test_proposal_cues(extractor: Extractor) -> None:
+    extraction = run(extractor, "In this paper, we introduce HelixNet, a network for proteins. "
+                                "We also build a compiler called Tiler. HelixNet beats AlexNet and our "
+                                "StripeNorm layer helps. It is compared with VortexNet.")
+    proposed = {e.name: e.proposed for e in extraction.entities}
+    assert proposed["HelixNet"] and proposed["Tiler"] and proposed["StripeNorm"]
+    assert not proposed["AlexNet"] and not proposed["VortexNet"]
+
+
+def test_lexicon_names_are_not_proposed_by_cues(extractor: Extractor) -> None:
+    extraction = run(extractor, "We present backpropagation through Transformer layers.")
+    assert not any(e.proposed for e in extraction.entities)
+
+
+# --- results --------------------------------------------------------------------------
+
+def test_results_with_latex_debris_units_and_relative(extractor: Extractor) -> None:
+    extraction = run(extractor, "On ImageNet, our FooNet achieves 2.08\\% test error with only 5.7M "
+                                "parameters, while using 6times fewer parameters than ResNet-50.")
+    assert results_of(extraction) == [("test error", 2.08, "%", False), ("parameters", 5.7, "M", False),
+                                      ("parameters", 6.0, "x", True)]
+    first = extraction.results[0]
+    assert (first.dataset, first.method) == ("ImageNet", "FooNet")
+    assert extraction.paper.text[first.start:first.end].startswith("2.08")
+
+
+def test_results_with_dollar_times_forms(extractor: Extractor) -> None:
+    extraction = run(extractor, "It yields a $3.5\\times$ speedup. A 4 $\\times$ lower latency follows.")
+    assert results_of(extraction) == [("speedup", 3.5, "x", True), ("latency", 4.0, "x", True)]
+
+
+def test_ranges_and_from_to_give_both_ends(extractor: Extractor) -> None:
+    extraction = run(extractor, "The method improves accuracy by 10-20%. It cuts latency from 40 ms to 12 ms. "
+                                "A speedup of 15x to 31x follows.")
+    assert results_of(extraction) == [("accuracy", 10.0, "%", True), ("accuracy", 20.0, "%", True),
+                                      ("latency", 40.0, "ms", False), ("latency", 12.0, "ms", False),
+                                      ("speedup", 15.0, "x", True), ("speedup", 31.0, "x", True)]
+
+
+def test_relative_and_absolute(extractor: Extractor) -> None:
+    extraction = run(extractor, "Our model reaches 91.5% top-1 accuracy, a 3.1% better accuracy than "
+                                "AlexNet, and is up to 8x faster in throughput.")
+    assert results_of(extraction) == [("top-1 accuracy", 91.5, "%", False), ("accuracy", 3.1, "%", True),
+                                      ("throughput", 8.0, "x", True)]
+
+
+def test_bare_number_needs_its_metric_right_after(extractor: Extractor) -> None:
+    extraction = run(extractor, "Search costs 10^4 GPU hours and scores 31.2 BLEU on 12 tasks, accuracy aside.")
+    assert results_of(extraction) == [("GPU hours", 10000.0, "", False), ("BLEU", 31.2, "", False)]
+
+
+def test_setup_counts_years_and_citations_are_not_results(extractor: Extractor) -> None:
+    extraction = run(extractor, "We train an 8B-parameter model on 3.5T tokens over ten datasets and 12 "
+                                "tasks (Smith et al., 2021), with 16K sequences and 7B parameters. "
+                                "In 2023 the ResNet-50 accuracy was reported in Section 4.")
+    assert extraction.results == ()
+
+
+def test_time_units_only_take_time_metrics(extractor: Extractor) -> None:
+    extraction = run(extractor, "It keeps accuracy while training takes 36 hours.")
+    assert extraction.results == ()
+
+
+def test_number_without_metric_is_not_a_result(extractor: Extractor) -> None:
+    extraction = run(extractor, "The mix is 43% convolution and 57% attention layers.")
+    assert extraction.results == ()
+
+
+# --- the Extractor --------------------------------------------------------------------
+
+def test_pipe_keeps_input_order_and_matches_extract(extractor: Extractor) -> None:
+    papers = [Paper(f"p{i}", f"Title {i}", f"We run AlexNet on {n} GPUs.") for i, n in enumerate(range(5))]
+    piped = list(extractor.pipe(papers, batch_size=2))
+    assert [x.id for x in piped] == [p.id for p in papers]
+    assert piped == [extractor.extract(p) for p in papers]
+
+
+def test_unknown_spacy_model_is_an_input_error(lexicon_dir: Path) -> None:
+    with pytest.raises(KgInputError, match="not installed"):
+        Extractor("xx_no_such_pipeline", lexicon_dir=lexicon_dir)
+
+
+def test_a_saved_pipeline_can_be_loaded_as_model(lexicon_dir: Path, tmp_path: Path,
+                                                 extractor: Extractor) -> None:
+    import spacy
+
+    spacy.blank("en").to_disk(tmp_path / "pipeline")
+    loaded = Extractor(str(tmp_path / "pipeline"), lexicon_dir=lexicon_dir)
+    paper = Paper("m", "T", "We run AlexNet on two GPUs with 91% accuracy.")
+    assert loaded.extract(paper) == extractor.extract(paper)
+
+
+def test_bundled_lexicon_loads() -> None:
+    extraction = Extractor().extract(Paper("b", "A", "We train ResNet-50 on ImageNet with GPUs."))
+    assert {e.type for e in extraction.entities} >= {"Method", "Dataset", "Hardware"}

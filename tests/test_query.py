@@ -1,0 +1,188 @@
+"""`kg query` and kg.query.run_query: every bundled query gives the exact rows expected from
+the hand-made corpus, on both engines and on every RDF format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from graph_corpus import corpus_graph, rdf_files  # noqa: F401
+
+from kg.cli import main
+from kg.errors import KgInputError
+from kg.query import ENGINES, bundled_queries, run_query
+
+TITLE_1 = 'Point Cloud Network: "Efficient" Image Classification'
+TITLE_2 = "Predictive Coding Networks Learn Without Backpropagation"
+TITLE_3 = "Scaling ViT on cifar-10 and ImageNet"
+TITLE_4 = 'Schrödinger "Cat" Nets with back\\slashes'
+SENTENCE_2 = ("Trained on A100 GPUs, PCN obtains an error rate of 4.2% on CIFAR10, "
+              "1.5 points better than backpropagation.")
+
+EXPECTED = [
+    ("top-datasets", {}, ["dataset", "papers"], [("CIFAR-10", 4), ("ImageNet", 2)]),
+    ("top-hardware", {}, ["hardware", "papers"], [("NVIDIA A100", 2), ("RTX 4090", 1), ("TPU v4", 1)]),
+    ("top-metrics", {}, ["metric", "papers"], [("accuracy", 3), ("error rate", 1), ("top-1 error", 1)]),
+    ("proposes-and-evaluates", {"dataset": "cifar10"}, ["paper_id", "title", "method"], [
+        ("fx-001", TITLE_1, "Point Cloud Network"),
+        ("fx-002", TITLE_2, "Predictive Coding Network"),
+        ("fx-004", TITLE_4, "CatNet")]),
+    ("proposes-and-evaluates", {"dataset": "IMAGENET-1K"}, ["paper_id", "title", "method"], [
+        ("fx-004", TITLE_4, "CatNet")]),
+    ("leaderboard", {"dataset": "CIFAR-10", "metric": "Accuracy"}, ["method", "value", "unit", "paper_id", "title"], [
+        ("Vision Transformer", 96.3, "%", "fx-003", TITLE_3),
+        ("Point Cloud Network", 95.1, "%", "fx-001", TITLE_1)]),
+    ("leaderboard", {"dataset": "cifar-10", "metric": "accuracy", "order": "asc"},
+     ["method", "value", "unit", "paper_id", "title"], [
+        ("Point Cloud Network", 95.1, "%", "fx-001", TITLE_1),
+        ("Vision Transformer", 96.3, "%", "fx-003", TITLE_3)]),
+    # an error rate: lower is better; the relative 1.5 points is not a score
+    ("leaderboard", {"dataset": "CIFAR10", "metric": "error rate"}, ["method", "value", "unit", "paper_id", "title"], [
+        ("Predictive Coding Network", 4.2, "%", "fx-002", TITLE_2)]),
+    ("co-methods", {"method": "vit"}, ["co_method", "papers"], [
+        ("PCN", 1), ("Point Cloud Network", 1), ("Transformer", 1)]),
+    # "PCN" names three methods: the two long forms and the bare acronym
+    ("co-methods", {"method": "PCN"}, ["co_method", "papers"], [
+        ("Transformer", 2), ("Vision Transformer", 2), ("backpropagation", 1)]),
+    ("evidence", {"entity": "cifar10"},
+     ["paper_id", "relation", "entity_name", "sentence", "start", "end", "rule", "mentions"], [
+        ("fx-001", "evaluatesOn", "CIFAR-10", "On CIFAR-10, PCN reaches 95.1% accuracy on an RTX 4090.", 154, 162,
+         "lexicon:CIFAR-10", 1),
+        ("fx-002", "evaluatesOn", "CIFAR-10", SENTENCE_2, 199, 206, "coined:dataset-context", 1),
+        ("fx-003", "evaluatesOn", "CIFAR-10", TITLE_3, 15, 23, "coined:dataset-context", 2),
+        ("fx-004", "evaluatesOn", "CIFAR-10", "CatNet is evaluated on ImageNet-1k and CIFAR-10.", 80, 88,
+         "lexicon:CIFAR-10", 1)]),
+    ("evidence", {"entity": "PCN", "paper": "fx-002"},
+     ["paper_id", "relation", "entity_name", "sentence", "start", "end", "rule", "mentions"], [
+        ("fx-002", "proposes", "Predictive Coding Network", TITLE_2, 0, 25, "acronym", 4)]),
+]
+
+
+def test_every_bundled_query_is_tested() -> None:
+    assert {name for name, *_ in EXPECTED} == set(bundled_queries())
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("name", "params", "columns", "rows"), EXPECTED,
+                         ids=[f"{e[0]}-{i}" for i, e in enumerate(EXPECTED)])
+def test_bundled_query_rows(rdf_files: dict[str, Path], engine: str, name: str, params: dict[str, str],
+                            columns: list[str], rows: list[tuple]) -> None:
+    assert run_query(name, rdf_files["nt"], params, engine) == (columns, rows)
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "jsonld"])
+def test_other_formats_give_the_same_rows(rdf_files: dict[str, Path], fmt: str) -> None:
+    for name, params, columns, rows in EXPECTED:
+        assert run_query(name, rdf_files[fmt], params, "rdflib") == (columns, rows)
+        assert run_query(name, rdf_files[fmt], params, "oxigraph") == (columns, rows)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_parameters_are_literals_not_query_text(rdf_files: dict[str, Path], engine: str) -> None:
+    hostile = 'x")) } UNION { ?s ?p ?o } #'
+    assert run_query("top-datasets", rdf_files["nt"], {}, engine)[1]  # the data is there
+    assert run_query("proposes-and-evaluates", rdf_files["nt"], {"dataset": hostile}, engine)[1] == []
+
+
+def test_query_text_and_rq_file(rdf_files: dict[str, Path], tmp_path: Path) -> None:
+    text = ("PREFIX kgo: <https://w3id.org/kg/ontology#> SELECT ?p $iri "
+            "WHERE { ?p a kgo:Paper ; kgo:proposes ?m . FILTER(STR(?m) = $iri) } ORDER BY ?p")
+    catnet = "https://w3id.org/kg/id/method_catnet"
+    for engine in ENGINES:
+        assert run_query(text, rdf_files["nt"], {"iri": catnet}, engine) == (
+            ["p", "iri"], [("https://w3id.org/kg/id/paper_fx-004", catnet)])
+    query_file = tmp_path / "count.rq"
+    query_file.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/kg/ontology#Result> }")
+    for engine in ENGINES:
+        assert run_query(str(query_file), rdf_files["nt"], {}, engine) == (["n"], [(6,)])
+        assert run_query("ASK { ?s a <https://w3id.org/kg/ontology#Task> }", rdf_files["ttl"], {}, engine) == (
+            ["ask"], [(True,)])
+
+
+@pytest.mark.parametrize(("query", "params", "message"), [
+    ("leaderboard", {"dataset": "CIFAR-10"}, "needs --param metric="),
+    ("leaderboard", {"dataset": "a", "metric": "b", "order": "sideways"}, "must be one of asc, desc"),
+    ("top-datasets", {"dataset": "a"}, "has no parameter 'dataset'"),
+    ("no-such-query", {}, "no bundled query 'no-such-query'"),
+    ("SELECT ?x WHERE { ?x ?y }", {}, "query (command line):"),
+])
+def test_bad_queries_are_input_errors(rdf_files: dict[str, Path], query: str, params: dict[str, str],
+                                      message: str) -> None:
+    for engine in ENGINES:
+        with pytest.raises(KgInputError, match=re.escape(message)):
+            run_query(query, rdf_files["nt"], params, engine)
+
+
+def cli(*args: str):
+    return CliRunner().invoke(main, ["query", *args])
+
+
+def test_cli_table(rdf_files: dict[str, Path]) -> None:
+    result = cli("leaderboard", "--data", str(rdf_files["nt"]), "--param", "dataset=cifar10",
+                 "--param", "metric=accuracy")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["method", "value", "unit", "paper_id", "title"]
+    assert lines[2].startswith("Vision Transformer    96.3  %     fx-003    Scaling ViT")
+    assert lines[-1] == "(2 rows)"
+
+
+def test_cli_csv_and_json(rdf_files: dict[str, Path]) -> None:
+    as_csv = cli("top-hardware", "--data", str(rdf_files["ttl"]), "--format", "csv", "--engine", "rdflib")
+    assert list(csv.reader(io.StringIO(as_csv.stdout))) == [
+        ["hardware", "papers"], ["NVIDIA A100", "2"], ["RTX 4090", "1"], ["TPU v4", "1"]]
+    as_json = cli("evidence", "--data", str(rdf_files["nt"]), "--format", "json",
+                  "--param", "entity=top-1 error")
+    assert json.loads(as_json.stdout) == [{
+        "paper_id": "fx-003", "relation": "measures", "entity_name": "top-1 error",
+        "sentence": "ViT reaches 96.3% accuracy on cifar-10 and a top-1 error of 12.5% on ImageNet, "
+                    "while PCN baselines lag behind.",
+        "start": 142, "end": 153, "rule": "result", "mentions": 1}]
+
+
+def test_cli_lists_the_bundled_queries() -> None:
+    listing = cli("--list")
+    assert listing.exit_code == 0
+    for name in bundled_queries():
+        assert f"\n{name}\n" in f"\n{listing.stdout}"
+    assert "--param order=... (asc|desc) [optional]" in listing.stdout
+    assert "leaderboard dataset metric [order]" in cli("--help").stdout
+
+
+def test_cli_errors_exit_2(rdf_files: dict[str, Path], tmp_path: Path) -> None:
+    missing_param = cli("leaderboard", "--data", str(rdf_files["nt"]))
+    assert missing_param.exit_code == 2 and "needs --param dataset=" in missing_param.stderr
+    bad_param = cli("top-datasets", "--data", str(rdf_files["nt"]), "--param", "oops")
+    assert bad_param.exit_code == 2 and "is not NAME=VALUE" in bad_param.stderr
+    no_data = cli("top-datasets", "--data", str(tmp_path / "none.nt"))
+    assert no_data.exit_code == 2 and "no such RDF file" in no_data.stderr
+    odd = tmp_path / "graph.csv"
+    odd.write_text("a,b\n")
+    assert "unknown RDF file extension" in cli("top-datasets", "--data", str(odd)).stderr
+    bad_nt = tmp_path / "bad.nt"
+    bad_nt.write_text("<a> <b> .\n")
+    assert cli("top-datasets", "--data", str(bad_nt)).exit_code == 2
+
+
+def test_engines_agree_on_the_bundled_build(bundled_build: Path) -> None:
+    data = bundled_build / "graph.nt"
+    top = run_query("top-datasets", data, {}, "oxigraph")[1]
+    assert top and all(isinstance(papers, int) and papers >= 1 for _, papers in top)
+    dataset = top[0][0]
+    metric = run_query("top-metrics", data, {}, "oxigraph")[1][0][0]
+    method = run_query(f"""PREFIX kgo: <https://w3id.org/kg/ontology#>
+        SELECT ?name WHERE {{ ?m a kgo:Method ; kgo:support ?n ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?name }}
+        ORDER BY DESC(?n) ?name LIMIT 1""", data, {}, "oxigraph")[1][0][0]
+    params = {"top-datasets": {}, "top-hardware": {}, "top-metrics": {}, "proposes-and-evaluates": {"dataset": dataset},
+              "leaderboard": {"dataset": dataset, "metric": metric}, "co-methods": {"method": method},
+              "evidence": {"entity": dataset}}
+    assert set(params) == set(bundled_queries())
+    for name, values in params.items():
+        rows = run_query(name, data, values, "oxigraph")
+        assert rows == run_query(name, data, values, "rdflib"), name
+        assert rows[1] or name == "leaderboard", name
