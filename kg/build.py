@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,19 +12,30 @@ import networkx as nx
 
 from kg.corpus import read_papers
 from kg.export import EXPORTS
-from kg.extract import Extractor
 from kg.graph import build_graph
 from kg.model import Paper, PaperExtraction
 from kg.staging import staged_directory
 
-Progress = Callable[[Sequence[Paper]], Iterable[Paper]]
+Progress = Callable[[Iterable[PaperExtraction]], Iterable[PaperExtraction]]
+"""Wraps the stream of extractions as they are made (e.g. a progress bar counting papers)."""
 
 
-def extract_papers(papers: Sequence[Paper], spacy_model: str | None = None,
-                   progress: Progress | None = None) -> list[PaperExtraction]:
-    """Run the extractor over `papers`; `progress` wraps the iteration (e.g. a progress bar)."""
-    extractor = Extractor(model=spacy_model)
-    return list(extractor.pipe(progress(papers) if progress else papers))
+def extract_papers(papers: Iterable[Paper], spacy_model: str | None = None,
+                   progress: Progress | None = None, jobs: int = 1) -> Iterator[PaperExtraction]:
+    """The extractions of `papers`, in input order, made as they are consumed.
+
+    `jobs` > 1 spreads the papers over that many worker processes (kg.parallel); the
+    extractions are the same as with one process.
+    """
+    if jobs > 1:
+        from kg.parallel import extract_parallel
+
+        extractions: Iterable[PaperExtraction] = extract_parallel(papers, jobs, spacy_model)
+    else:
+        from kg.extract import Extractor
+
+        extractions = Extractor(model=spacy_model).pipe(papers)
+    yield from (progress(extractions) if progress else extractions)
 
 
 def graph_stats(graph: nx.MultiDiGraph) -> dict[str, Any]:
@@ -44,15 +55,18 @@ def graph_stats(graph: nx.MultiDiGraph) -> dict[str, Any]:
 def build(sources: Sequence[str | Path], out_dir: str | Path = "outputs", *, fmt: str | None = None,
           base_iri: str | None = None, spacy_model: str | None = None,
           max_nodes: int | None = None, progress: Progress | None = None,
-          warn: Callable[[str], None] | None = None) -> dict[str, Any]:
+          warn: Callable[[str], None] | None = None, jobs: int = 1) -> dict[str, Any]:
     """Build the graph of `sources` (the bundled listing when empty) into `out_dir`.
 
     `base_iri` prefixes the RDF instance IRIs (default `kg.export.rdf.DEFAULT_BASE_IRI`);
-    `max_nodes` caps graph.html. Every file is written to a staging directory that replaces
-    `out_dir` only when all are complete. Returns the summary, also written as stats.json.
+    `max_nodes` caps graph.html; `jobs` is the number of extraction processes. Papers are
+    read, extracted and added to the graph as a stream, so memory holds the graph but not
+    the texts or extractions already processed. Every file is written to a staging
+    directory that replaces `out_dir` only when all are complete. Returns the summary,
+    also written as stats.json.
     """
-    papers = list(read_papers(sources, fmt=fmt, warn=warn))
-    graph = build_graph(extract_papers(papers, spacy_model, progress))
+    papers = read_papers(sources, fmt=fmt, warn=warn)
+    graph = build_graph(extract_papers(papers, spacy_model, progress, jobs=jobs))
     stats = graph_stats(graph)
     out_dir = Path(out_dir)
     options = {"base_iri": base_iri, "max_nodes": max_nodes}

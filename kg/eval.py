@@ -155,13 +155,19 @@ def _match(preds: Sequence[Any], golds: Sequence[Any],
             [i for i in range(len(golds)) if i not in used_g])
 
 
+def _entity_test(typed: bool, lenient: bool) -> Callable[[EntityRecord, EntityRecord], bool]:
+    return lambda p, g: (not typed or p.type == g.type) and names_match(p.names, g.names, lenient)
+
+
+def _match_entities(preds: Sequence[EntityRecord], golds: Sequence[EntityRecord], lenient: bool, typed: bool
+                    ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    return _match(preds, golds, _entity_test(typed, False), _entity_test(typed, True) if lenient else None)
+
+
 def _score_entities(preds: Sequence[EntityRecord], golds: Sequence[EntityRecord], ignore: Sequence[str],
                     lenient: bool, typed: bool, by_type: dict[str, Counts] | None = None,
                     misses: Misses | None = None) -> Counts:
-    def test(loose: bool) -> Callable[[EntityRecord, EntityRecord], bool]:
-        return lambda p, g: (not typed or p.type == g.type) and names_match(p.names, g.names, loose)
-
-    pairs, free_p, free_g = _match(preds, golds, test(False), test(True) if lenient else None)
+    pairs, free_p, free_g = _match_entities(preds, golds, lenient, typed)
     counts = Counts(tp=len(pairs))
     for _, gi in pairs:
         if by_type is not None:
@@ -184,17 +190,14 @@ def _score_entities(preds: Sequence[EntityRecord], golds: Sequence[EntityRecord]
 
 
 def _score_proposed(pred: PaperRecord, gold: PaperRecord, lenient: bool) -> Counts:
-    proposed_gold = [g for g in gold.entities if g.proposed]
+    """Proposed predictions against proposed gold entities, by name whatever the type. An
+    unmatched prediction is neutral only when it matches `ignore` and no gold entity."""
     preds = [p for p in pred.entities if p.proposed]
-    counts = _score_entities(preds, proposed_gold, (), lenient, typed=False)
+    pairs, free_p, free_g = _match_entities(preds, [g for g in gold.entities if g.proposed], lenient, False)
     not_proposed = [name for g in gold.entities if not g.proposed for name in g.names]
-    # predictions matching a non-proposed gold entity stay false positives; only `ignore` is neutral
-    unmatched = _match(preds, proposed_gold, lambda p, g: names_match(p.names, g.names, False),
-                       (lambda p, g: names_match(p.names, g.names, True)) if lenient else None)[1]
-    neutral = sum(1 for pi in unmatched if gold.ignore and names_match(preds[pi].names, gold.ignore, lenient)
+    neutral = sum(1 for pi in free_p if gold.ignore and names_match(preds[pi].names, gold.ignore, lenient)
                   and not names_match(preds[pi].names, not_proposed, lenient))
-    counts.fp = len(unmatched) - neutral
-    return counts
+    return Counts(len(pairs), len(free_p) - neutral, len(free_g))
 
 
 def _values_equal(a: float, b: float) -> bool:

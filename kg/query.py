@@ -17,7 +17,11 @@ other comment lines before the query are its description.
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -193,13 +197,100 @@ def load_oxigraph(path: Path) -> Any:
     import pyoxigraph
 
     path = _checked(path)
-    name, fmt = data_format(path)
     store = pyoxigraph.Store()
+    _bulk_load(store, path)
+    return store
+
+
+def _bulk_load(store: Any, path: Path) -> None:
+    import pyoxigraph
+
+    name, fmt = data_format(path)
     try:
         store.bulk_load(path=path, format=getattr(pyoxigraph.RdfFormat, fmt))
     except (SyntaxError, ValueError, OSError) as err:
         raise KgInputError(f"not valid {name} RDF ({_one_line(err)})", path) from None
-    return store
+
+
+CACHE_SUFFIX = ".oxigraph"
+"""The query cache of ``dir/graph.nt`` is the hidden directory ``dir/.graph.nt.oxigraph``."""
+
+
+def cache_path(path: Path) -> Path:
+    return Path(path).parent / f".{Path(path).name}{CACHE_SUFFIX}"
+
+
+def open_cached_store(path: Path) -> Any:
+    """A read-only on-disk pyoxigraph Store of the RDF file `path`, kept in `cache_path(path)`.
+
+    The store is made on first use (bulk load into a temporary directory beside the data,
+    renamed into place when complete, so a reader never sees half a store) and reused while
+    the data file has the same size, modification time and inode and pyoxigraph the same
+    version; otherwise it is made again. Two processes making it at once both succeed: the
+    second rename loses and that process uses the winner's store. The cache is not part of
+    any output (RocksDB files are not byte-deterministic); deleting it is always safe.
+    When the directory is not writable the data is loaded into memory instead.
+    """
+    import pyoxigraph
+
+    path = _checked(path)
+    cache = cache_path(path)
+    stamp = _stamp(path)
+    if _stamp_of(cache) == stamp:
+        try:
+            return pyoxigraph.Store.read_only(str(cache / "store"))
+        except OSError:
+            pass  # damaged or half-deleted: make it again
+    try:
+        building = Path(tempfile.mkdtemp(prefix=cache.name + ".new-", dir=path.parent))
+    except OSError:
+        return load_oxigraph(path)
+    try:
+        store = pyoxigraph.Store(str(building / "store"))
+        _bulk_load(store, path)
+        store.flush()
+        del store  # closes the database before it is moved
+        if _stamp(path) != stamp:  # the data changed while it was loaded: do not keep it
+            return load_oxigraph(path)
+        (building / "source.json").write_text(json.dumps(stamp) + "\n", encoding="utf-8")
+        _install(building, cache, stamp)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return pyoxigraph.Store.read_only(str(cache / "store"))
+
+
+def _stamp(path: Path) -> dict[str, Any]:
+    import pyoxigraph
+
+    status = path.stat()
+    return {"size": status.st_size, "mtime_ns": status.st_mtime_ns, "inode": status.st_ino,
+            "pyoxigraph": pyoxigraph.__version__}
+
+
+def _stamp_of(cache: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((cache / "source.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _install(building: Path, cache: Path, stamp: dict[str, Any]) -> None:
+    """Rename `building` to `cache`, retiring a stale cache; if another process installed a
+    store for the same data meanwhile, keep that one."""
+    for _ in range(3):
+        try:
+            os.rename(building, cache)
+            return
+        except OSError:
+            if _stamp_of(cache) == stamp:
+                return
+            retired = Path(tempfile.mkdtemp(prefix=cache.name + ".old-", dir=cache.parent))
+            try:
+                os.rename(cache, retired / "store")
+            except OSError:
+                pass  # another process moved it first
+            shutil.rmtree(retired, ignore_errors=True)
+    raise KgInputError("cannot install the query cache (another process keeps replacing it)", cache)
 
 
 def _one_line(error: object) -> str:
@@ -211,8 +302,12 @@ def _one_line(error: object) -> str:
 
 def run_query(query_or_name: str, data_path: str | Path | None = None,
               params: Mapping[str, str] | None = None, engine: str = "oxigraph",
-              ) -> tuple[list[str], list[tuple[Value, ...]]]:
+              cache: bool = False) -> tuple[list[str], list[tuple[Value, ...]]]:
     """Run a query (bundled name, .rq path or query text) over an RDF file.
+
+    With `cache` (oxigraph only; `kg query` sets it), the data is read from the persistent
+    store of `open_cached_store` instead of being parsed again: the first query on a file
+    pays for the load, later ones answer in about the time the query itself takes.
 
     Returns the column names and the rows, each value a Python str (IRIs and strings), int,
     float, bool, or None when unbound. ASK gives one column ``ask``; CONSTRUCT and DESCRIBE
@@ -223,17 +318,18 @@ def run_query(query_or_name: str, data_path: str | Path | None = None,
     query = load_query(query_or_name)
     bindings = _bindings(query, params or {})
     path = Path(data_path) if data_path is not None else default_data_path()
-    run = _run_oxigraph if engine == "oxigraph" else _run_rdflib
-    columns, rows = run(query, path, bindings)
+    if engine == "oxigraph":
+        columns, rows = _run_oxigraph(query, open_cached_store(path) if cache else load_oxigraph(path), bindings)
+    else:
+        columns, rows = _run_rdflib(query, path, bindings)
     hidden = {p.name for p in query.parameters}
     keep = [i for i, column in enumerate(columns) if column not in hidden]
     return [columns[i] for i in keep], [tuple(row[i] for i in keep) for row in rows]
 
 
-def _run_oxigraph(query: Query, path: Path, bindings: dict[str, str]):
+def _run_oxigraph(query: Query, store: Any, bindings: dict[str, str]):
     import pyoxigraph
 
-    store = load_oxigraph(path)
     substitutions = {pyoxigraph.Variable(k): pyoxigraph.Literal(v) for k, v in bindings.items()}
     try:
         result = store.query(query.text, substitutions=substitutions)

@@ -109,7 +109,7 @@ def test_failed_build_leaves_the_previous_outputs_unchanged(tmp_path: Path, monk
 def no_extraction(monkeypatch: pytest.MonkeyPatch) -> None:
     """`kg extract` without the extractor: each paper with nothing found, to test reading alone."""
     monkeypatch.setattr("kg.build.extract_papers",
-                        lambda papers, spacy_model=None, progress=None: [PaperExtraction(p) for p in papers])
+                        lambda papers, spacy_model=None, progress=None, jobs=1: [PaperExtraction(p) for p in papers])
 
 
 def test_duplicate_ids_warn_once_with_the_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -257,6 +257,12 @@ def test_overlapping_spellings_of_one_name_keep_the_first(lexicon_dir: Path, tmp
     assert [m.text for e in extraction.entities for m in e.mentions] == ["H200", "GPUs"]
 
 
+def test_evidence_of_an_overlong_sentence_is_a_window(extractor: Extractor) -> None:
+    extraction = run(extractor, "word " * 1000 + "on the GPU " + "word " * 1000 + ".")
+    mention = extraction.entities[0].mentions[0]
+    assert mention.text == "GPU" and "on the GPU" in mention.sentence and len(mention.sentence) <= 603
+
+
 def test_pathological_inputs_are_handled(extractor: Extractor) -> None:
     for text in ("(" * 5000 + "x" + ")" * 5000, "A-" * 5000, "1-" * 5000, "We propose FooNet (FN). " * 500):
         extraction = run(extractor, text)

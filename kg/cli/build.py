@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from kg.corpus import FORMATS
-from kg.model import Paper
+from kg.model import PaperExtraction
 
 input_args = click.argument("inputs", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS),
@@ -19,24 +19,27 @@ format_option = click.option("--format", "fmt", type=click.Choice(FORMATS),
 model_option = click.option("--spacy-model", default=None, metavar="NAME",
                             help="An installed trained spaCy pipeline to add POS/parser (optional).")
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+jobs_option = click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+                           help="Extraction processes: papers are spread over JOBS workers, each "
+                                "loading the pipeline once; the output is the same for any JOBS.")
 
 
 def progress_bar(quiet: bool):
-    """A progress bar on stderr over the papers, unless quiet."""
-    def wrap(papers: Sequence[Paper]) -> Iterable[Paper]:
-        if quiet:
-            return papers
-        return _ProgressIter(papers)
+    """A counter of papers extracted, on stderr when it is a terminal, unless quiet."""
+    def wrap(extractions: Iterable[PaperExtraction]) -> Iterable[PaperExtraction]:
+        if quiet or not sys.stderr.isatty():
+            return extractions
+        return _ProgressIter(extractions)
     return wrap
 
 
 class _ProgressIter:
-    def __init__(self, papers: Sequence[Paper]) -> None:
-        self.papers = papers
+    def __init__(self, extractions: Iterable[PaperExtraction]) -> None:
+        self.extractions = extractions
 
     def __iter__(self):
-        with click.progressbar(self.papers, label="extracting", file=sys.stderr,
-                               show_pos=True, show_eta=True, update_min_steps=16) as bar:
+        with click.progressbar(self.extractions, label="extracting", file=sys.stderr,
+                               show_pos=True, update_min_steps=16) as bar:
             yield from bar
 
 
@@ -54,15 +57,16 @@ def warn(message: str) -> None:
 @click.option("--max-nodes", type=click.IntRange(min=1), default=None,
               help="Most nodes drawn in graph.html (the most connected are kept).")
 @model_option
+@jobs_option
 @quiet_option
 def build(inputs: tuple[Path, ...], out_dir: Path, fmt: str | None, base_iri: str | None,
-          max_nodes: int | None, spacy_model: str | None, quiet: bool) -> None:
+          max_nodes: int | None, spacy_model: str | None, jobs: int, quiet: bool) -> None:
     """Read INPUT files (default: the bundled listing of 188 papers) and write every export."""
     from kg.build import build as run_build
 
     stats = run_build(inputs, out_dir, fmt=fmt, base_iri=base_iri,
                       spacy_model=spacy_model, max_nodes=max_nodes,
-                      progress=progress_bar(quiet), warn=warn)
+                      progress=progress_bar(quiet), warn=warn, jobs=jobs)
     if not quiet:
         click.echo(format_summary(stats, out_dir))
 
@@ -92,16 +96,18 @@ def format_summary(stats: dict[str, Any], out_dir: Path) -> str:
               required=True, help="JSON Lines file of per-paper extractions.")
 @format_option
 @model_option
+@jobs_option
 @quiet_option
 def extract(inputs: tuple[Path, ...], out_file: Path, fmt: str | None, spacy_model: str | None,
-            quiet: bool) -> None:
-    """Write what extraction finds in each paper of INPUT files as JSON Lines."""
+            jobs: int, quiet: bool) -> None:
+    """Write what extraction finds in each paper of INPUT files as JSON Lines, a line per
+    paper as it is extracted (the file appears only when complete)."""
     from kg.build import extract_papers
     from kg.corpus import read_papers
     from kg.staging import staged_file
 
-    papers = list(read_papers(inputs, fmt=fmt, warn=warn))
-    extractions = extract_papers(papers, spacy_model, progress_bar(quiet))
+    papers = read_papers(inputs, fmt=fmt, warn=warn)
+    extractions = extract_papers(papers, spacy_model, progress_bar(quiet), jobs=jobs)
     with staged_file(out_file) as staging, open(staging, "w", encoding="utf-8") as out:
         for extraction in extractions:
             out.write(json.dumps(extraction.to_dict(), ensure_ascii=False) + "\n")

@@ -39,9 +39,13 @@ def _bundled_help() -> str:
               help="Bind a query parameter to a string literal (repeatable), e.g. --param dataset=CIFAR-10.")
 @click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True,
               help="SPARQL engine; both give the same rows.")
+@click.option("--no-cache", is_flag=True,
+              help="Parse the data file for this query only. By default the oxigraph engine keeps "
+                   "the data in an on-disk store beside it (hidden folder .<file>.oxigraph), made "
+                   "on the first query and reused until the file changes; deleting it is safe.")
 @click.option("--list", "list_queries", is_flag=True, help="List the bundled queries with their parameters.")
 def query(query_text: str | None, data_path: Path | None, fmt: str, params: tuple[str, ...],
-          engine: str, list_queries: bool) -> None:
+          engine: str, no_cache: bool, list_queries: bool) -> None:
     """Run a SPARQL QUERY over the RDF export: the name of a bundled query, a .rq file, or the
     text of a query."""
     from kg.query import run_query
@@ -51,7 +55,7 @@ def query(query_text: str | None, data_path: Path | None, fmt: str, params: tupl
         return
     if query_text is None:
         raise KgInputError("give a QUERY (a bundled query's name, a .rq file or a query); see kg query --list")
-    columns, rows = run_query(query_text, data_path, parse_params(params), engine)
+    columns, rows = run_query(query_text, data_path, parse_params(params), engine, cache=not no_cache)
     click.echo(FORMATTERS[fmt](columns, rows), nl=False)
 
 

@@ -16,7 +16,6 @@ and ``label`` are its relation, and ``viz`` colours nodes by kind and sizes them
 from __future__ import annotations
 
 import math
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
@@ -45,58 +44,70 @@ def write_gexf(graph: nx.MultiDiGraph, path: Path) -> None:
     nodes, node_table = _node_table(graph)
     edges, edge_table = _edge_table(graph)
     node_columns = tuple(c for c in node_table.columns if c.name != "label")  # the GEXF label
-    root = ET.Element("gexf", {
-        "xmlns": GEXF_NAMESPACE, "xmlns:viz": GEXF_VIZ_NAMESPACE, "xmlns:xsi": XSI_NAMESPACE,
-        "xsi:schemaLocation": f"{GEXF_NAMESPACE} {GEXF_NAMESPACE}/gexf.xsd", "version": "1.3"})
-    meta = ET.SubElement(root, "meta")
-    ET.SubElement(meta, "creator").text = "kg"
-    ET.SubElement(meta, "description").text = "Knowledge graph of ML papers (kg build)"
-    element = ET.SubElement(root, "graph", defaultedgetype="directed", mode="static")
-    for name, columns in (("node", node_columns), ("edge", edge_table.columns)):
-        if not columns:
-            continue
-        declarations = ET.SubElement(element, "attributes", {"class": name})  # 1.3 has no mode here
-        for column in columns:
-            ET.SubElement(declarations, "attribute",
-                          id=column.name, title=column.name, type=_XSD_TYPES[column.type])
-    node_elements = ET.SubElement(element, "nodes")
-    for node, row in zip(nodes, node_table.rows):
-        data = graph.nodes[node]
-        item = ET.SubElement(node_elements, "node", id=str(node), label=_lexical(row.get("label", node)))
-        _gexf_values(item, {name: value for name, value in row.items() if name != "label"})
-        colour = KIND_COLOURS.get(data.get("kind"), OTHER_COLOUR)
-        red, green, blue = (str(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
-        ET.SubElement(item, "viz:color", r=red, g=green, b=blue)
-        ET.SubElement(item, "viz:size", value=_number(node_size(data)))
-    edge_elements = ET.SubElement(element, "edges")
-    for (source, target, key), row in zip(edges, edge_table.rows):
-        relation = str(row.get("relation", key))
-        item = ET.SubElement(edge_elements, "edge", id=edge_id(source, target, key), source=str(source),
-                             target=str(target), kind=relation, label=relation)
-        _gexf_values(item, row)
-    _write_xml(root, path)
+    with _XmlWriter(path) as xml:
+        xml.open("gexf", {
+            "xmlns": GEXF_NAMESPACE, "xmlns:viz": GEXF_VIZ_NAMESPACE, "xmlns:xsi": XSI_NAMESPACE,
+            "xsi:schemaLocation": f"{GEXF_NAMESPACE} {GEXF_NAMESPACE}/gexf.xsd", "version": "1.3"})
+        xml.open("meta")
+        xml.leaf("creator", text="kg")
+        xml.leaf("description", text="Knowledge graph of ML papers (kg build)")
+        xml.close("meta")
+        xml.open("graph", {"defaultedgetype": "directed", "mode": "static"})
+        for name, columns in (("node", node_columns), ("edge", edge_table.columns)):
+            if not columns:
+                continue
+            xml.open("attributes", {"class": name})  # 1.3 has no mode here
+            for column in columns:
+                xml.leaf("attribute", {"id": column.name, "title": column.name,
+                                       "type": _XSD_TYPES[column.type]})
+            xml.close("attributes")
+        xml.open("nodes")
+        for node, row in zip(nodes, node_table.rows):
+            data = graph.nodes[node]
+            xml.open("node", {"id": str(node), "label": _lexical(row.get("label", node))})
+            _gexf_values(xml, {name: value for name, value in row.items() if name != "label"})
+            colour = KIND_COLOURS.get(data.get("kind"), OTHER_COLOUR)
+            red, green, blue = (str(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+            xml.leaf("viz:color", {"r": red, "g": green, "b": blue})
+            xml.leaf("viz:size", {"value": _number(node_size(data))})
+            xml.close("node")
+        xml.close("nodes")
+        xml.open("edges")
+        for (source, target, key), row in zip(edges, edge_table.rows):
+            relation = str(row.get("relation", key))
+            xml.open("edge", {"id": edge_id(source, target, key), "source": str(source),
+                              "target": str(target), "kind": relation, "label": relation})
+            _gexf_values(xml, row)
+            xml.close("edge")
+        xml.close("edges")
+        xml.close("graph")
+        xml.close("gexf")
 
 
 def write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
     """Write `graph` as GraphML to `path` (every attribute a typed ``<data>``)."""
     nodes, node_table = _node_table(graph)
     edges, edge_table = _edge_table(graph)
-    root = ET.Element("graphml", {
-        "xmlns": GRAPHML_NAMESPACE, "xmlns:xsi": XSI_NAMESPACE,
-        "xsi:schemaLocation": f"{GRAPHML_NAMESPACE} {GRAPHML_NAMESPACE}/1.0/graphml.xsd"})
-    for name, table in (("node", node_table), ("edge", edge_table)):
-        for column in table.columns:
-            ET.SubElement(root, "key", {"id": _graphml_key(name, column.name), "for": name,
-                                        "attr.name": column.name,
-                                        "attr.type": _XSD_TYPES[column.type]})
-    element = ET.SubElement(root, "graph", id="kg", edgedefault="directed")
-    for node, row in zip(nodes, node_table.rows):
-        _graphml_values(ET.SubElement(element, "node", id=str(node)), "node", row)
-    for (source, target, key), row in zip(edges, edge_table.rows):
-        item = ET.SubElement(element, "edge", id=edge_id(source, target, key),
-                             source=str(source), target=str(target))
-        _graphml_values(item, "edge", row)
-    _write_xml(root, path)
+    with _XmlWriter(path) as xml:
+        xml.open("graphml", {
+            "xmlns": GRAPHML_NAMESPACE, "xmlns:xsi": XSI_NAMESPACE,
+            "xsi:schemaLocation": f"{GRAPHML_NAMESPACE} {GRAPHML_NAMESPACE}/1.0/graphml.xsd"})
+        for name, table in (("node", node_table), ("edge", edge_table)):
+            for column in table.columns:
+                xml.leaf("key", {"id": _graphml_key(name, column.name), "for": name,
+                                 "attr.name": column.name, "attr.type": _XSD_TYPES[column.type]})
+        xml.open("graph", {"id": "kg", "edgedefault": "directed"})
+        for node, row in zip(nodes, node_table.rows):
+            xml.open("node", {"id": str(node)})
+            _graphml_values(xml, "node", row)
+            xml.close("node")
+        for (source, target, key), row in zip(edges, edge_table.rows):
+            xml.open("edge", {"id": edge_id(source, target, key), "source": str(source),
+                              "target": str(target)})
+            _graphml_values(xml, "edge", row)
+            xml.close("edge")
+        xml.close("graph")
+        xml.close("graphml")
 
 
 def edge_id(source: Any, target: Any, key: Any) -> str:
@@ -130,16 +141,17 @@ def _edge_table(graph: nx.MultiDiGraph) -> tuple[list[tuple[Any, Any, Any]], Tab
     return edges, table
 
 
-def _gexf_values(item: ET.Element, row: dict[str, Any]) -> None:
+def _gexf_values(xml: _XmlWriter, row: dict[str, Any]) -> None:
     if row:
-        values = ET.SubElement(item, "attvalues")
+        xml.open("attvalues")
         for name, value in row.items():
-            ET.SubElement(values, "attvalue", {"for": name, "value": _lexical(value)})
+            xml.leaf("attvalue", {"for": name, "value": _lexical(value)})
+        xml.close("attvalues")
 
 
-def _graphml_values(item: ET.Element, name: str, row: dict[str, Any]) -> None:
+def _graphml_values(xml: _XmlWriter, name: str, row: dict[str, Any]) -> None:
     for key, value in row.items():
-        ET.SubElement(item, "data", key=_graphml_key(name, key)).text = _lexical(value)
+        xml.leaf("data", {"key": _graphml_key(name, key)}, _lexical(value))
 
 
 def _graphml_key(name: str, attribute: str) -> str:
@@ -159,8 +171,69 @@ def _number(value: float) -> str:
     return repr(float(value))
 
 
-def _write_xml(root: ET.Element, path: Path) -> None:
-    ET.indent(root, space="  ")
-    with open(path, "wb") as out:
-        ET.ElementTree(root).write(out, encoding="utf-8", xml_declaration=True)
-        out.write(b"\n")
+_ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                                    "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"})
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+class _XmlWriter:
+    """Writes XML as it is generated, element by element, with no tree in memory.
+
+    The bytes are those of ``xml.etree.ElementTree`` after ``ET.indent(root, "  ")``: the
+    declaration line, two spaces per level, ``<tag a="v" />`` for an element without
+    content, attribute values and text escaped the same way, and a final line feed.
+    """
+
+    FLUSH_PARTS = 1 << 16
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.depth = 0
+        self.empty = False
+        """Whether the last element opened has no content yet (its start tag is not closed)."""
+        self.parts: list[str] = ["<?xml version='1.0' encoding='utf-8'?>\n"]
+        self.indents = ["\n"]
+        """Line feed and indentation of each level."""
+
+    def __enter__(self) -> _XmlWriter:
+        self.out = open(self.path, "w", encoding="utf-8", errors="xmlcharrefreplace", newline="\n")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is None:
+            self.parts.append("\n")
+            self.out.write("".join(self.parts))
+        self.out.close()
+
+    def _start(self, tag: str, attrs: dict[str, str] | None) -> None:
+        parts = self.parts
+        if self.empty:
+            parts.append(">")
+        if self.depth >= len(self.indents):
+            self.indents.append("\n" + "  " * self.depth)
+        if self.depth:  # the root follows the declaration's line feed
+            parts.append(self.indents[self.depth])
+        parts.append("<" + tag)
+        if attrs:
+            for name, value in attrs.items():
+                parts.append(f' {name}="{value.translate(_ATTRIBUTE_ESCAPES)}"')
+        if len(parts) > self.FLUSH_PARTS:
+            self.out.write("".join(parts))
+            parts.clear()
+
+    def open(self, tag: str, attrs: dict[str, str] | None = None) -> None:
+        """Start an element; what is written next, until `close`, is inside it."""
+        self._start(tag, attrs)
+        self.empty = True
+        self.depth += 1
+
+    def close(self, tag: str) -> None:
+        self.depth -= 1
+        self.parts.append(" />" if self.empty else f"{self.indents[self.depth]}</{tag}>")
+        self.empty = False
+
+    def leaf(self, tag: str, attrs: dict[str, str] | None = None, text: str | None = None) -> None:
+        """An element without child elements."""
+        self._start(tag, attrs)
+        self.parts.append(f">{text.translate(_TEXT_ESCAPES)}</{tag}>" if text else " />")
+        self.empty = False

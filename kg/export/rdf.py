@@ -24,6 +24,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 import networkx as nx
+import pyoxigraph
 
 from kg.errors import KgInputError
 from kg.graph.ids import paper_node_id
@@ -82,32 +83,45 @@ Subject = tuple[IRI, list[tuple[IRI, Term]]]
 
 def iter_subjects(graph: nx.MultiDiGraph, base_iri: str = DEFAULT_BASE_IRI) -> Iterator[Subject]:
     """Every statement of the RDF export, grouped by subject (header first, then the nodes)."""
+    yield header_subject(base_iri)
+    for node_id, attrs in graph.nodes(data=True):
+        edges = [(relation, target, data) for _, target, relation, data
+                 in graph.out_edges(node_id, keys=True, data=True)]
+        yield from node_subjects(node_id, attrs, edges, base_iri)
+
+
+def node_subjects(node_id: str, attrs: dict[str, Any], edges: list[tuple[str, str, dict[str, Any]]],
+                  base_iri: str = DEFAULT_BASE_IRI) -> Iterator[Subject]:
+    """The statements of one node, given its attributes and its out-edges as
+    (relation, target, edge attributes): the node, then one Mention per paper-to-entity edge.
+    Needs nothing else of the graph, so kg.spark runs it node by node."""
+    subject = IRI(base_iri + node_id)
+    links = [(IRI(KGO + relation), IRI(base_iri + target)) for relation, target, _ in edges]
+    kind = attrs["kind"]
+    if kind == "Paper":
+        yield subject, _sorted([*_paper(attrs), *links])
+        for relation, target, data in edges:
+            if relation in PAPER_RELATIONS:
+                yield (IRI(f"{subject.value}/{relation}/{target}"),
+                       _sorted(_mention(subject, relation, IRI(base_iri + target), data)))
+    elif kind == "Result":
+        paper = IRI(base_iri + paper_node_id(attrs["paper_id"]))
+        yield subject, _sorted([*_result(attrs, paper), *links])
+    elif kind in ENTITY_TYPES:
+        yield subject, _sorted([*_entity(attrs), *links])
+    else:
+        raise ValueError(f"node {node_id!r} has unknown kind {kind!r}")
+
+
+def header_subject(base_iri: str = DEFAULT_BASE_IRI) -> Subject:
+    """The statements about the dataset itself; checks `base_iri` (KgInputError)."""
     _check_base(base_iri)
-    yield IRI(base_iri), [
+    return IRI(base_iri), [
         (IRI(RDF_TYPE), IRI(_vocab("owl:Ontology"))),
         (IRI(RDF_TYPE), IRI(_vocab("void:Dataset"))),
         (IRI(_vocab("owl:imports")), IRI(ONTOLOGY_IRI)),
         (IRI(_vocab("rdfs:label")), Literal("kg knowledge graph of machine-learning papers")),
     ]
-    for node_id, attrs in graph.nodes(data=True):
-        subject = IRI(base_iri + node_id)
-        edges = [(relation, target, data) for _, target, relation, data
-                 in graph.out_edges(node_id, keys=True, data=True)]
-        links = [(IRI(KGO + relation), IRI(base_iri + target)) for relation, target, _ in edges]
-        kind = attrs["kind"]
-        if kind == "Paper":
-            yield subject, _sorted([*_paper(attrs), *links])
-            for relation, target, data in edges:
-                if relation in PAPER_RELATIONS:
-                    yield (IRI(f"{subject.value}/{relation}/{target}"),
-                           _sorted(_mention(subject, relation, IRI(base_iri + target), data)))
-        elif kind == "Result":
-            paper = IRI(base_iri + paper_node_id(attrs["paper_id"]))
-            yield subject, _sorted([*_result(attrs, paper), *links])
-        elif kind in ENTITY_TYPES:
-            yield subject, _sorted([*_entity(attrs), *links])
-        else:
-            raise ValueError(f"node {node_id!r} has unknown kind {kind!r}")
 
 
 def _paper(attrs: dict[str, Any]) -> Iterator[tuple[IRI, Term]]:
@@ -205,10 +219,12 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _RESERVED = ":/?#[]@!$&'()*+,;=~"
+_PATH_SAFE = _RESERVED.replace("[", "").replace("]", "")  # brackets only delimit an IPv6 host
+_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^/?#]*")
 
 
 def _check_base(base_iri: str) -> None:
-    if not _BASE_IRI.fullmatch(base_iri):
+    if not (_BASE_IRI.fullmatch(base_iri) and _is_iri(base_iri)):
         raise KgInputError(f"base IRI {base_iri!r} is not an absolute IRI "
                            "(scheme, then no spaces, quotes, <, >, {, }, |, \\, ^ or `)")
 
@@ -224,10 +240,24 @@ def _iri_safe(text: str, safe: str = _RESERVED) -> str:
 
 
 def _url(url: str) -> Term:
-    """A paper's URL: an IRI when it has a scheme, else an xsd:anyURI literal (never a relative IRI)."""
-    if _HAS_SCHEME.match(url):
-        return IRI(_iri_safe(url))
+    """A paper's URL: an IRI when it makes a valid absolute one once percent-encoded, else an
+    xsd:anyURI literal (never a relative IRI, nor one a strict parser rejects, e.g. a bad port)."""
+    scheme = _HAS_SCHEME.match(url)
+    if scheme:
+        head = (_AUTHORITY.match(url) or scheme).group()
+        iri = _iri_safe(head) + _iri_safe(url[len(head):], safe=_PATH_SAFE)
+        if _is_iri(iri):
+            return IRI(iri)
     return Literal(url, XSD + "anyURI")
+
+
+def _is_iri(text: str) -> bool:
+    """Whether `text` is an absolute IRI by RFC 3987, as Oxigraph checks it."""
+    try:
+        pyoxigraph.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _escape(text: str) -> str:
@@ -250,8 +280,13 @@ def write_ntriples(graph: nx.MultiDiGraph, path: Path, base_iri: str = DEFAULT_B
     """N-Triples, one subject's lines together, in the order of `iter_subjects`."""
     with _output(path) as out:
         for subject, pairs in iter_subjects(graph, base_iri):
-            head = _nt_term(subject)
-            out.writelines(f"{head} {_nt_term(p)} {_nt_term(o)} .\n" for p, o in pairs)
+            out.writelines(ntriples_lines(subject, pairs))
+
+
+def ntriples_lines(subject: IRI, pairs: list[tuple[IRI, Term]]) -> Iterator[str]:
+    """One subject's N-Triples lines, each ending in a line feed."""
+    head = _nt_term(subject)
+    return (f"{head} {_nt_term(p)} {_nt_term(o)} .\n" for p, o in pairs)
 
 
 _LOCAL_NAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.%\-]*[A-Za-z0-9_%\-])?")

@@ -63,7 +63,7 @@ def to_extraction(paper: Paper, doc: Doc) -> PaperExtraction:
 
 def _entity(draft: EntityDraft, sentences: Sentences, text: str) -> Entity:
     spans = sorted(draft.spans, key=lambda c: (c.start, c.end))
-    mentions = tuple(Mention(c.start, c.end, text[c.start:c.end], sentences.text_of(c.start), c.rule)
+    mentions = tuple(Mention(c.start, c.end, text[c.start:c.end], sentences.evidence(c.start, c.end), c.rule)
                      for c in spans)
     surface = list(dict.fromkeys(m.text for m in mentions))
     name = draft.lexicon or draft.long_form or surface[0]

@@ -24,12 +24,12 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.heads import type_from_head, type_of_description
+from kg.extract.heads import NAMING_VERB, PROPOSAL_SUBJECT, type_from_head, type_of_description
 from kg.extract.state import BLOCK, Candidate, fold, state
 from kg.model import EntityType
 
 _PART = r"[A-Za-z0-9]+(?:\.[0-9]+[A-Za-z]*)?\+?"
-NAME = re.compile(rf"(?<![\w.-]){_PART}(?:-{_PART})*(?![\w-])")
+NAME = re.compile(rf"(?<![\w.-])(?=[\w.+-]*[A-Z]){_PART}(?:-{_PART})*(?![\w-])")  # has a capital
 NUMBER_WITH_UNIT = re.compile(r"\d+(?:\.\d+)?(?:[KMBTGDkx]|st|nd|rd|th|ms|px|fps|GB|MB|TB|dB)?")
 UPPER = re.compile(r"[A-Z]")
 CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]{2,}")
@@ -47,9 +47,7 @@ NOT_NAMES = frozenset({"IoT", "IIoT", "LiDAR", "GitHub", "YouTube", "arXiv", "iP
 # Hyphenated words opening with one of these prefixes are ordinary words ("inter-GPU", "multi-GPU").
 WORD_PREFIXES = frozenset({"inter", "intra", "non", "multi", "cross", "pre", "post", "sub", "semi", "co",
                            "anti", "un", "over", "under", "ultra", "single", "dual", "per", "all"})
-CUE = re.compile(r"\b(?:[Ww]e|[Tt]his (?:paper|work|study|article)|[Ii]n this (?:paper|work),? we)"
-                 r"\s+(?:also\s+|further\s+|then\s+|first\s+|here\s+)?"
-                 r"(?:propose|introduce|present|develop|design|build|release|create|devise|construct|curate)s?\b"
+CUE = re.compile(rf"\b{PROPOSAL_SUBJECT}\s+(?:also\s+|further\s+|then\s+|first\s+|here\s+)?{NAMING_VERB}"
                  r"(?:\s+(?:the|a|an))?(?:\s+(?:new|novel))?\s+"
                  r"|\b(?:called|named|dubbed|termed|coined)\s+(?:as\s+)?[\"'“]?")
 _CAPITALISED = r"[A-Z0-9](?:[\w+'-]|\.(?=\w))*"
@@ -100,7 +98,11 @@ def title_tasks(title: str) -> list[tuple[int, int]]:
 
 
 def _after_for(title: str, word: re.Match[str]) -> bool:
-    return title[:word.start()].rstrip().lower().endswith(("for", "for efficient"))
+    """Whether "for" (and quality words) precede `word`: "... for Efficient Recognition"."""
+    before = title[:word.start()].lower().split()
+    while before and before[-1] in QUALITY:
+        before.pop()
+    return bool(before) and before[-1] == "for"
 
 
 def title_prefix(title: str) -> tuple[int, int, EntityType] | None:

@@ -108,9 +108,9 @@ def extend_names(kept: list[Candidate], text: str, sentence_starts: set[int], ti
     extended = [c for c in out if c.rule == "extended"]  # sorted and disjoint
     starts = [c.start for c in extended]
 
-    def swallowed(cand: Candidate) -> bool:  # inside the extension starting last before it
-        i = bisect_left(starts, cand.start + 1)
-        return i > 0 and extended[i - 1] is not cand and cand.end <= extended[i - 1].end
+    def swallowed(cand: Candidate) -> bool:  # overlaps the extension starting last before its end
+        i = bisect_left(starts, cand.end)
+        return i > 0 and extended[i - 1] is not cand and extended[i - 1].end > cand.start
 
     return [c for c in out if not swallowed(c)]
 
@@ -151,7 +151,8 @@ def group(st: DocState, kept: list[Candidate], text: str) -> list[EntityDraft]:
         if long is None or short is None:
             continue
         groups.union(long.key, short.key)
-        pair_of[groups.find(long.key)] = (text[long.start:long.end], pair.short)
+        pair_of[long.key] = (text[long.start:long.end], pair.short)
+    pair_by_root = {groups.find(key): pair for key, pair in pair_of.items()}  # roots after all unions
     members: dict[str, list[Candidate]] = {}
     for cand in kept:
         if not cand.blocker:
@@ -162,7 +163,7 @@ def group(st: DocState, kept: list[Candidate], text: str) -> list[EntityDraft]:
         draft = EntityDraft(type=None, spans=spans)
         if lexical:
             draft.type, draft.lexicon, draft.wikidata = lexical[0].type, lexical[0].lexicon, lexical[0].wikidata
-        pair = pair_of.get(groups.find(root))
+        pair = pair_by_root.get(root)
         if pair is not None:
             draft.long_form, draft.acronym = pair
         drafts.append(draft)

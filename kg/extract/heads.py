@@ -35,6 +35,14 @@ for _type, _words in {
         HEADS[_word] = _type  # type: ignore[assignment]
 
 
+# Verbs with which a paper introduces its own contribution ("we propose X"), and their subjects.
+# The naming verbs are followed by the new name itself often enough to take the capitalised
+# words after them as a name ("we introduce Habitat 2.0"); the others only mark a known name.
+PROPOSAL_SUBJECT = r"(?:[Ww]e|[Tt]his (?:paper|work|study|article|letter|report)|[Oo]ur (?:paper|work))"
+_NAMING = "propose|introduce|present|develop|design|devise|build|construct|release|create|curate"
+NAMING_VERB = rf"(?:{_NAMING})s?\b"
+PROPOSAL_VERB = rf"(?:{_NAMING}|contribute|describe|engineer|implement|term|call|name|dub)(?:s|ed)?\b"
+
 CONVERSION = re.compile(r"\w+-to-\w+")
 
 

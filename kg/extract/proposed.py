@@ -1,17 +1,20 @@
 """What the paper introduces (ANNOTATION.md, `proposed`).
 
 Cues, each within one sentence:
-- "we / this paper / this work [also] propose(s) / introduce(s) / present(s) / develop(s) ..."
-  marks the first eligible name after the verb (within 100 characters, its object: no
-  preposition between unless the name follows a comma, "a framework for X, NAME"), the names listed
-  with it, and the parts defined after it ("we propose A (X), which has (1) Tower Module
-  (TM), (2) ...": acronyms with a Title Case long form), all within 600 characters;
+- "we / this paper / this work [also] propose / introduce / present / develop / describe /
+  engineer / term / call ..." marks the first eligible name after the verb (within 100
+  characters, its object: no preposition between unless the name follows a comma, "a
+  framework for X, NAME"), the names listed with it, and the parts defined after it ("we
+  propose A (X), which has (1) Tower Module (TM), (2) ...": acronyms with a Title Case long
+  form), all within 600 characters;
 - "called / named / dubbed / termed X" (the name found by `kg.extract.coined`);
 - "our X", "(the) proposed X", "the newly introduced X", "under the name X", and
   "X, a novel / new ...", "X is a new ...";
 - a coined name opening the title before ":".
-Eligible: Method, Dataset, Hardware, or untyped or a Task not from the lexicon (which then
-becomes a Method: papers introduce methods for tasks, rarely new tasks); a lexicon name (well known, so rarely new) only right after the verb ("we propose DARTS").
+Eligible: names not from the lexicon (well known, so not new) of type Method, Dataset,
+Hardware, untyped or Task (both then become a Method: papers introduce methods for tasks,
+rarely new tasks); a lexicon name only when it opens the title with a coined shape
+("ShuffleNet V2: ...", but not "Neural Architecture Search: A Survey").
 Drafts still untyped after this component are dropped.
 """
 
@@ -25,14 +28,14 @@ from spacy.tokens import Doc
 
 from kg.extract.coined import shape
 from kg.extract.entities import COORDINATION
+from kg.extract.heads import PROPOSAL_SUBJECT, PROPOSAL_VERB
 from kg.extract.state import DocState, EntityDraft, state
 
-VERB = re.compile(r"\b(?:[Ww]e|[Tt]his (?:paper|work|study|article|letter|report)|[Oo]ur (?:paper|work))"
-                  r"\s+(?:[a-z]+\s+){0,2}?(?:propose|introduce|present|develop|design|devise|build|"
-                  r"construct|release|create|curate|contribute|describe|engineer|implement|term|call|name|dub)(?:s|ed)?\b")
+VERB = re.compile(rf"\b{PROPOSAL_SUBJECT}\s+(?:[a-z]+\s+){{0,2}}?{PROPOSAL_VERB}")
 BEFORE = re.compile(r"(?:\b[Oo]ur|\bproposed|\bnewly (?:introduced|proposed|released|collected)|"
                     r"\bunder the name)\s+(?:new\s+|novel\s+|final\s+|resulting\s+|best\s+)?[\"“]?$")
-AFTER = re.compile(r"\s*(?:,|\bis|\(|-|–|:)\s*(?:(?:a|an)\s+(?:\w+\s+)?(?:novel|new)\b|our\b|the proposed\b)")
+AFTER = re.compile(r"\s*(?:,|\bis|\(|-|–|:)\s*"
+                   r"(?:(?:a|an)\s+(?:\w+\s+)?(?:novel|new)\b|our\b|the proposed\b)")
 TITLE_CASE = re.compile(r"[A-Z0-9][\w-]*(?:\s+(?:[A-Z0-9][\w-]*|of|for|and|to|in|on|with|the|a))*")
 PROPOSABLE = (None, "Method", "Dataset", "Hardware", "Task")
 CUE_WINDOW = 100

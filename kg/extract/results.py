@@ -14,7 +14,8 @@ a reduction is reported ("reduces parameters by 5M").
 Metric: after "by" / "of" ("cuts latency by 3x", "a speedup of 2x") the nearest Metric
 mention before the number in the clause; else the first one after the number when nothing
 but words lies between (≤ 40 chars); else the nearest before, else the nearest after. A
-number without unit takes only a metric right after it; the two ends of a range share one. Clauses split sentences at ";" and "while / whilst / whereas". Lists pair up in order:
+number without unit takes only a metric right after it; the two ends of a range share one.
+Clauses split sentences at ";" and "while / whilst / whereas". Lists pair up in order:
 "17.77%, 2.49x, and 2.32x reductions on latency, energy, and area".
 A time, frame-rate, size or level unit only takes a metric of its kind ("36 hours" is not an
 accuracy).
@@ -33,7 +34,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.entities import COORDINATION
-from kg.extract.state import DocState, EntityDraft, fold as fold_name, state
+from kg.extract.state import DocState, EntityDraft, Sentences, fold as fold_name, state
 from kg.model import Result
 
 VALUE = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -240,12 +241,12 @@ def find_results(st: DocState, text: str) -> list[Result]:
     main = _main_proposed(st)
     results: list[Result] = []
     for sentence in sentences:
-        results.extend(_sentence_results(text, sentence, named, main))
+        results.extend(_sentence_results(text, sentence, named, main, st.sentences))
     return results
 
 
-def _sentence_results(text: str, sentence: _Sentence, named: bytearray, main: EntityDraft | None
-                      ) -> list[Result]:
+def _sentence_results(text: str, sentence: _Sentence, named: bytearray, main: EntityDraft | None,
+                      sentences: Sentences) -> list[Result]:
     numbers = [n for n in find_numbers(text, sentence.start, sentence.end) if named.find(1, n.start, n.end) < 0]
     if not numbers:
         return []
@@ -261,7 +262,6 @@ def _sentence_results(text: str, sentence: _Sentence, named: bytearray, main: En
         if i and numbers[i - 1].range_start:
             metric_of[i - 1] = metric_of[i - 1] or metric_of[i]
             metric_of[i] = metric_of[i - 1]
-    sentence_text = text[sentence.start:sentence.end].strip()
     self_reference = bool(SELF_REFERENCE.search(text, sentence.start, sentence.end))
     results = []
     for number, metric, clause in zip(numbers, metric_of, clause_of):
@@ -269,7 +269,7 @@ def _sentence_results(text: str, sentence: _Sentence, named: bytearray, main: En
             continue
         results.append(Result(
             metric=metric[2], value=number.value, unit=number.unit,
-            relative=_relative(text, number, clause), sentence=sentence_text,
+            relative=_relative(text, number, clause), sentence=sentences.evidence(number.start, number.end),
             start=number.start, end=number.end,
             dataset=_nearest(sentence.spans("Dataset"), number),
             method=_method(sentence.mentions.get("Method", []), number, main, self_reference, text)))

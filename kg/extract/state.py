@@ -76,6 +76,10 @@ class EntityDraft:
         return min(self.spans, key=lambda c: c.start)
 
 
+MAX_EVIDENCE = 2000
+EVIDENCE_CONTEXT = 300
+
+
 class Sentences:
     """Sentence boundaries of a doc in characters, for offset -> sentence look-ups."""
 
@@ -83,6 +87,7 @@ class Sentences:
         self.text = doc.text
         self.bounds = [(s.start_char, s.end_char) for s in doc.sents]
         self.starts = [start for start, _ in self.bounds]
+        self._texts: dict[int, str] = {}
 
     def index(self, char: int) -> int:
         return max(bisect_right(self.starts, char) - 1, 0)
@@ -90,9 +95,19 @@ class Sentences:
     def span(self, char: int) -> tuple[int, int]:
         return self.bounds[self.index(char)]
 
-    def text_of(self, char: int) -> str:
-        start, end = self.span(char)
-        return self.text[start:end].strip()
+    def evidence(self, start: int, end: int) -> str:
+        """The sentence around text[start:end]. A sentence longer than `MAX_EVIDENCE`
+        characters (only pathological input has one) gives the `EVIDENCE_CONTEXT` characters
+        either side instead, so evidence stays linear in the text. Each sentence's text is
+        made once and shared by its mentions."""
+        index = self.index(start)
+        sent_start, sent_end = self.bounds[index]
+        if sent_end - sent_start > MAX_EVIDENCE:
+            return self.text[max(sent_start, start - EVIDENCE_CONTEXT):min(sent_end, end + EVIDENCE_CONTEXT)].strip()
+        cached = self._texts.get(index)
+        if cached is None:
+            cached = self._texts[index] = self.text[sent_start:sent_end].strip()
+        return cached
 
 
 @dataclass(slots=True)

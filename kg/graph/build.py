@@ -24,7 +24,7 @@ Edge = tuple[str, str, str, dict[str, Any]]
 
 
 @dataclass
-class _PaperPlan:
+class PaperPlan:
     """One paper's entities, plus those its results name and no entity matches."""
 
     extraction: PaperExtraction
@@ -38,28 +38,21 @@ def build_graph(extractions: Iterable[PaperExtraction]) -> nx.MultiDiGraph:
 
     Two extractions with the same paper id are an input error (KgInputError).
     """
-    plans = [_plan(extraction) for extraction in _sorted_unique(extractions)]
+    plans = [plan_paper(extraction) for extraction in _sorted_unique(extractions)]
     records = [EntityRecord(plan.extraction.id, entity) for plan in plans for entity in plan.entities]
     nodes, node_of_record = resolve(records)
     node_ids = [entity_node_id(node.type, node.key) for node in nodes]
 
-    attrs: dict[str, dict[str, Any]] = {node_id: _entity_attrs(node) for node_id, node in zip(node_ids, nodes)}
+    attrs: dict[str, dict[str, Any]] = {node_id: entity_attrs(node) for node_id, node in zip(node_ids, nodes)}
     edges: list[Edge] = []
     offset = 0
     for plan in plans:
-        entity_nodes = [nodes[n] for n in node_of_record[offset:offset + len(plan.entities)]]
-        entity_ids = [node_ids[n] for n in node_of_record[offset:offset + len(plan.entities)]]
+        members = node_of_record[offset:offset + len(plan.entities)]
         offset += len(plan.entities)
-        paper_id = paper_node_id(plan.extraction.id)
-        attrs[paper_id] = _paper_attrs(plan.extraction.paper)
-        edges += _paper_edges(paper_id, plan.entities, entity_ids)
-        for number, (result, fields) in enumerate(zip(plan.extraction.results, plan.result_fields), 1):
-            result_id = result_node_id(plan.extraction.id, number)
-            names = {name: entity_nodes[index].name for name, index in fields.items()}
-            attrs[result_id] = _result_attrs(plan.extraction.id, result, names)
-            edges.append((paper_id, REPORTS_RESULT, result_id, {}))
-            edges += [(result_id, RESULT_RELATIONS[name], entity_ids[index], {})
-                      for name, index in fields.items()]
+        paper_attrs, paper_edges = paper_part(plan, [node_ids[n] for n in members],
+                                              [nodes[n].name for n in members])
+        attrs.update(paper_attrs)
+        edges += paper_edges
 
     graph = nx.MultiDiGraph()
     graph.graph["merged_mentions"] = len(records)
@@ -71,6 +64,24 @@ def build_graph(extractions: Iterable[PaperExtraction]) -> nx.MultiDiGraph:
     return graph
 
 
+def paper_part(plan: PaperPlan, entity_ids: list[str],
+               entity_names: list[str]) -> tuple[dict[str, dict[str, Any]], list[Edge]]:
+    """The paper's own nodes (the paper, its results) and every edge leaving them, given
+    the node id and name each of `plan.entities` resolved to. Depends on nothing but the
+    paper, so kg.spark runs it paper by paper."""
+    paper_id = paper_node_id(plan.extraction.id)
+    attrs = {paper_id: _paper_attrs(plan.extraction.paper)}
+    edges = _paper_edges(paper_id, plan.entities, entity_ids)
+    for number, (result, fields) in enumerate(zip(plan.extraction.results, plan.result_fields), 1):
+        result_id = result_node_id(plan.extraction.id, number)
+        names = {name: entity_names[index] for name, index in fields.items()}
+        attrs[result_id] = _result_attrs(plan.extraction.id, result, names)
+        edges.append((paper_id, REPORTS_RESULT, result_id, {}))
+        edges += [(result_id, RESULT_RELATIONS[name], entity_ids[index], {})
+                  for name, index in fields.items()]
+    return attrs, edges
+
+
 def _sorted_unique(extractions: Iterable[PaperExtraction]) -> list[PaperExtraction]:
     by_id: dict[str, PaperExtraction] = {}
     for extraction in extractions:
@@ -80,10 +91,10 @@ def _sorted_unique(extractions: Iterable[PaperExtraction]) -> list[PaperExtracti
     return [by_id[paper_id] for paper_id in sorted(by_id)]
 
 
-def _plan(extraction: PaperExtraction) -> _PaperPlan:
+def plan_paper(extraction: PaperExtraction) -> PaperPlan:
     """Match each result's metric/dataset/method name to an entity of the paper of that type
     (exact name or alias first, then the normal form); a name none matches becomes an entity."""
-    plan = _PaperPlan(extraction, list(extraction.entities))
+    plan = PaperPlan(extraction, list(extraction.entities))
     unknown = sorted({e.type for e in plan.entities} - set(RELATION_BY_TYPE))
     if unknown:
         raise KgInputError(f"paper {extraction.id!r}: unknown entity type {unknown[0]!r}")
@@ -150,7 +161,7 @@ def _paper_attrs(paper: Paper) -> dict[str, Any]:
     return attrs
 
 
-def _entity_attrs(node: ResolvedEntity) -> dict[str, Any]:
+def entity_attrs(node: ResolvedEntity) -> dict[str, Any]:
     attrs: dict[str, Any] = {"kind": node.type, "label": node.name, "name": node.name,
                              "aliases": list(node.aliases), "support": node.support,
                              "proposed_in": node.proposed_in, "lexicon": node.lexicon}

@@ -73,15 +73,25 @@ class _KeyMaker:
         self.known = {normalize(name) for name in names}
 
     def key(self, name: str) -> str:
-        normal = normalize(name)
-        if len(normal) < 3 or not name.endswith("s") or name.endswith("ss"):
-            return normal
-        stems = [normal[:-1]]
-        if normal.endswith("ies"):
-            stems.append(normal[:-3] + "y")
-        if normal.endswith("es"):
-            stems.append(normal[:-2])
+        *stems, normal = key_candidates(name)
         return next((stem for stem in stems if stem in self.known), normal)
+
+
+def key_candidates(name: str) -> tuple[str, ...]:
+    """The singulars a name's key may fold onto, in order of preference, then its normal form.
+
+    The key is the first singular that some name of the same type normalises to, else the
+    normal form (`_KeyMaker.key`; kg.spark finds it with a join instead of a set).
+    """
+    normal = normalize(name)
+    if len(normal) < 3 or not name.endswith("s") or name.endswith("ss"):
+        return (normal,)
+    stems = [normal[:-1]]
+    if normal.endswith("ies"):
+        stems.append(normal[:-3] + "y")
+    if normal.endswith("es"):
+        stems.append(normal[:-2])
+    return (*stems, normal)
 
 
 class _UnionFind:
@@ -100,19 +110,25 @@ class _UnionFind:
             self.parent[max(a, b)] = min(a, b)
 
 
-def _all_names(entity: Entity) -> list[str]:
+def all_names(entity: Entity) -> list[str]:
+    """Every name of the entity: name, aliases, long form, lexicon name, acronym."""
     extra = [entity.long_form, entity.lexicon, entity.acronym]
     return [*entity.names, *(name for name in extra if name)]
 
 
-def _name_keys(entity: Entity, keys: _KeyMaker) -> set[str]:
-    """The keys a record shares with others: every name but the acronym of a pair."""
+def key_names(entity: Entity) -> list[str]:
+    """The names whose keys a record shares with others: every name but the acronym of a
+    pair, the lexicon name always, the name itself when nothing else is left."""
     names = [*entity.names, *(name for name in (entity.long_form, entity.lexicon) if name)]
     acronym = normalize(entity.acronym) if entity.acronym and entity.long_form else None
-    found = {keys.key(name) for name in names if normalize(name) != acronym}
+    found = [name for name in names if normalize(name) != acronym]
     if entity.lexicon:
-        found.add(keys.key(entity.lexicon))
-    return found or {keys.key(entity.name)}
+        found.append(entity.lexicon)
+    return found or [entity.name]
+
+
+def _name_keys(entity: Entity, keys: _KeyMaker) -> set[str]:
+    return {keys.key(name) for name in key_names(entity)}
 
 
 def resolve(records: Sequence[EntityRecord]) -> tuple[list[ResolvedEntity], list[int]]:
@@ -137,7 +153,7 @@ def resolve(records: Sequence[EntityRecord]) -> tuple[list[ResolvedEntity], list
 
 def _group(records: Sequence[EntityRecord],
            indices: list[int]) -> list[tuple[ResolvedEntity, list[int]]]:
-    keys = _KeyMaker(name for i in indices for name in _all_names(records[i].entity))
+    keys = _KeyMaker(name for i in indices for name in all_names(records[i].entity))
     sets = _UnionFind(len(records))
     owner: dict[str, int] = {}
     record_keys = {i: _name_keys(records[i].entity, keys) for i in indices}
@@ -174,7 +190,8 @@ def _join_bare_acronyms(records: Sequence[EntityRecord], indices: list[int],
         sets.union(root, target)
 
 
-def _most_common(values: Iterable[str | None]) -> str | None:
+def most_common(values: Iterable[str | None]) -> str | None:
+    """The value given most often (empty ones ignored); ties go to the first in sort order."""
     counts = Counter(value for value in values if value)
     if not counts:
         return None
@@ -184,10 +201,10 @@ def _most_common(values: Iterable[str | None]) -> str | None:
 def _resolved(records: Sequence[EntityRecord], members: list[int],
               keys: _KeyMaker) -> tuple[ResolvedEntity, list[int]]:
     entities = [records[i].entity for i in members]
-    lexicon = _most_common(e.lexicon for e in entities)
-    long_form = _most_common(e.long_form for e in entities)
-    name = lexicon or long_form or _most_common(e.name for e in entities) or entities[0].name
-    names = {n for e in entities for n in _all_names(e)}
+    lexicon = most_common(e.lexicon for e in entities)
+    long_form = most_common(e.long_form for e in entities)
+    name = lexicon or long_form or most_common(e.name for e in entities) or entities[0].name
+    names = {n for e in entities for n in all_names(e)}
     node = ResolvedEntity(
         type=entities[0].type,
         key=keys.key(name),
@@ -196,8 +213,8 @@ def _resolved(records: Sequence[EntityRecord], members: list[int],
         support=len({records[i].paper_id for i in members}),
         proposed_in=len({records[i].paper_id for i in members if records[i].entity.proposed}),
         lexicon=lexicon is not None,
-        wikidata=_most_common(e.wikidata for e in entities),
-        acronym=_most_common(e.acronym for e in entities if e.long_form),
+        wikidata=most_common(e.wikidata for e in entities),
+        acronym=most_common(e.acronym for e in entities if e.long_form),
         long_form=long_form,
     )
     return node, members

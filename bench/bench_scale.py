@@ -1,0 +1,222 @@
+"""`kg extract`, `kg build` and `kg query` on generated corpora of 1k, 10k and 100k abstracts.
+
+    /work/venv/bin/python bench/bench_scale.py [--sizes 1000 10000 100000] [--jobs 1 2]
+
+For each size N it generates the corpus (bench/generate_corpus.py, seed 0; kept in
+bench/work/, which is git-ignored) and runs, each as a child process:
+
+- the reference: a bare ``spacy.blank("en")`` tokenizer over the same texts, so figures
+  compare across machines as ratios;
+- ``kg extract -q --jobs J`` and ``kg build -q --jobs J`` for each J of --jobs (the outputs
+  of every J are checked to be byte-identical);
+- every bundled query through ``kg query`` on the build's graph.nt: first the call that
+  makes the query cache (kg.query's persistent store), then each query on the warm cache.
+
+Wall time is measured around the child; peak RSS two ways: the largest single process
+(``wait4`` rusage, what ``/usr/bin/time -v`` prints) and the whole process tree (parent plus
+workers, sampled every 0.1 s with psutil). Writes bench/results/scale.json and scale.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate_corpus import WORK, write_corpus  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results"
+KG = [str(Path(sys.executable).with_name("kg"))]
+
+TOKENIZE = """
+import json, sys, time, spacy
+nlp = spacy.blank("en")
+texts = [f"{p['title']}\\n{p['abstract']}" for p in map(json.loads, open(sys.argv[1], encoding="utf-8"))]
+start = time.perf_counter()
+for doc in nlp.tokenizer.pipe(texts, batch_size=256):
+    pass
+print(time.perf_counter() - start)
+"""
+
+
+@dataclass
+class Run:
+    """One child process: wall seconds, peak RSS of its largest process and of its tree (MB)."""
+
+    wall_s: float
+    peak_rss_mb: float
+    tree_peak_rss_mb: float
+    stdout: str
+
+
+def run(command: list[str]) -> Run:
+    start = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(command, stdout=out, stderr=err, text=True, cwd=REPO)
+        tree_peak = 0
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal tree_peak
+            try:
+                parent = psutil.Process(proc.pid)
+                while not done.is_set():
+                    members = [parent, *parent.children(recursive=True)]
+                    tree_peak = max(tree_peak, sum(_rss(p) for p in members))
+                    done.wait(0.1)
+            except psutil.NoSuchProcess:
+                pass
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)  # rusage of the child and its reaped workers
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        done.set()
+        sampler.join()
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode:
+            raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}):\n{err.read()}")
+        return Run(wall, usage.ru_maxrss / 1024, tree_peak / 2**20, out.read())
+
+
+def _rss(process: psutil.Process) -> int:
+    try:
+        return process.memory_info().rss
+    except psutil.NoSuchProcess:
+        return 0
+
+
+def corpus_words(path: Path) -> tuple[int, int]:
+    papers = words = 0
+    with open(path, encoding="utf-8") as source:
+        for line in source:
+            record = json.loads(line)
+            papers += 1
+            words += len(record["title"].split()) + len(record["abstract"].split())
+    return papers, words
+
+
+def query_params(graph_json: Path) -> dict[str, list[str]]:
+    """Parameters for the bundled queries that hit the graph: the most common (dataset, metric)
+    of its absolute results, the most linked method, and that dataset as `evidence`'s entity."""
+    from collections import Counter
+
+    from kg.export.nodelink import read_nodelink
+
+    graph = read_nodelink(graph_json)
+    pairs = Counter((d["dataset"], d["metric"]) for _, d in graph.nodes(data=True)
+                    if d.get("kind") == "Result" and d.get("dataset") and not d.get("relative"))
+    (dataset, metric), _ = pairs.most_common(1)[0]
+    methods = Counter(d["name"] for n, d in graph.nodes(data=True) if d.get("kind") == "Method"
+                      for _ in range(graph.in_degree(n)))
+    method = methods.most_common(1)[0][0]
+    return {"leaderboard": [f"dataset={dataset}", f"metric={metric}"],
+            "proposes-and-evaluates": [f"dataset={dataset}"],
+            "co-methods": [f"method={method}"],
+            "evidence": [f"entity={dataset}"]}
+
+
+def bench_size(papers: int, jobs: list[int]) -> dict:
+    corpus = write_corpus(papers)
+    count, words = corpus_words(corpus)
+    out: dict = {"papers": count, "words": words, "corpus_bytes": corpus.stat().st_size}
+    reference = run([sys.executable, "-c", TOKENIZE, str(corpus)])
+    out["tokenizer"] = {**_figures(reference, count, words), "tokenize_s": float(reference.stdout)}
+    print(f"{papers}: tokenizer {reference.wall_s:.1f}s", flush=True)
+    for kind in ("extract", "build"):
+        outputs = []
+        for job in jobs:
+            target = WORK / (f"{kind}-{papers}-j{job}" + (".jsonl" if kind == "extract" else ""))
+            result = run([*KG, kind, str(corpus), "-o", str(target), "-q", "--jobs", str(job)])
+            out[f"{kind}_j{job}"] = _figures(result, count, words)
+            outputs.append(target)
+            print(f"{papers}: {kind} --jobs {job} {result.wall_s:.1f}s "
+                  f"{result.peak_rss_mb:.0f}/{result.tree_peak_rss_mb:.0f} MB", flush=True)
+        out[f"{kind}_identical_across_jobs"] = all(_same(outputs[0], other) for other in outputs[1:])
+    build_dir = WORK / f"build-{papers}-j{jobs[0]}"
+    stats = json.loads((build_dir / "stats.json").read_text())
+    out["graph"] = {"nodes": stats["papers"] + stats["results"] + sum(stats["entities"].values()),
+                    "edges": sum(stats["edges"].values()), "notes": stats["notes"],
+                    "files_mb": round(sum(stats["files"].values()) / 2**20, 1)}
+    out["queries"] = bench_queries(build_dir)
+    return out
+
+
+def bench_queries(build_dir: Path) -> dict:
+    from kg.query import bundled_queries
+
+    data = build_dir / "graph.nt"
+    params = query_params(build_dir / "graph.json")
+    timings: dict = {}
+    names = list(bundled_queries())
+    for phase in ("cold", "warm"):
+        for name in names if phase == "warm" else names[:1]:
+            args = [*KG, "query", name, "--data", str(data), "--format", "csv"]
+            for param in params.get(name, []):
+                args += ["--param", param]
+            result = run(args)
+            rows = max(0, len(result.stdout.splitlines()) - 1)
+            key = f"{phase}:{name}"
+            timings[key] = {"wall_s": round(result.wall_s, 2), "rows": rows,
+                            "peak_rss_mb": round(result.peak_rss_mb), "params": params.get(name, [])}
+            print(f"  query {key}: {result.wall_s:.2f}s, {rows} rows", flush=True)
+    return timings
+
+
+def _figures(result: Run, papers: int, words: int) -> dict:
+    return {"wall_s": round(result.wall_s, 2), "papers_per_s": round(papers / result.wall_s, 1),
+            "words_per_s": round(words / result.wall_s), "peak_rss_mb": round(result.peak_rss_mb),
+            "tree_peak_rss_mb": round(result.tree_peak_rss_mb)}
+
+
+def _same(a: Path, b: Path) -> bool:
+    if a.is_file():
+        return filecmp.cmp(a, b, shallow=False)
+    files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return files == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file() and not p.name.startswith(".")) \
+        and all(filecmp.cmp(a / f, b / f, shallow=False) for f in files)
+
+
+def machine() -> dict:
+    import pyoxigraph
+    import spacy
+
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                if line.startswith("model name")), platform.processor())
+    memory_kb = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal"))
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(memory_kb / 2**20, 1),
+            "python": platform.python_version(), "spacy": spacy.__version__,
+            "pyoxigraph": pyoxigraph.__version__, "os": platform.platform(),
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--output", type=Path, default=RESULTS / "scale.json")
+    args = parser.parse_args()
+    report = {"machine": machine(), "sizes": {}}
+    for papers in args.sizes:
+        report["sizes"][str(papers)] = bench_size(papers, args.jobs)
+        args.output.write_text(json.dumps(report, indent=2) + "\n")
+    print(args.output)
+
+
+if __name__ == "__main__":
+    main()
