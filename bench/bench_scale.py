@@ -1,18 +1,20 @@
 """`kg extract`, `kg build` and `kg query` on generated corpora of 1k, 10k and 100k abstracts.
 
-    /work/venv/bin/python bench/bench_scale.py [--sizes 1000 10000 100000] [--jobs 1 2]
+    /work/venv/bin/python bench/bench_scale.py [--sizes 1000 10000 100000]
+        [--extract-jobs 1 2] [--build-jobs 1 2]
 
 For each size N it generates the corpus (bench/generate_corpus.py, seed 0; kept in
 bench/work/, which is git-ignored) and runs, each as a child process:
 
 - the reference: a bare ``spacy.blank("en")`` tokenizer over the same texts, so figures
   compare across machines as ratios;
-- ``kg extract -q --jobs J`` and ``kg build -q --jobs J`` for each J of --jobs (the outputs
-  of every J are checked to be byte-identical);
+- ``kg extract -q --jobs J`` and ``kg build -q --jobs J`` for each J of --extract-jobs and
+  --build-jobs (the outputs of every J are checked to be byte-identical);
 - every bundled query through ``kg query`` on the build's graph.nt: first the call that
   makes the query cache (kg.query's persistent store), then each query on the warm cache.
 
-Wall time is measured around the child; peak RSS two ways: the largest single process
+Wall time is measured around the child, CPU time (user + system, workers included) from
+its rusage; on a shared machine CPU time is the steadier figure. Peak RSS two ways: the largest single process
 (``wait4`` rusage, what ``/usr/bin/time -v`` prints) and the whole process tree (parent plus
 workers, sampled every 0.1 s with psutil). Writes bench/results/scale.json and scale.md.
 """
@@ -57,6 +59,7 @@ class Run:
     """One child process: wall seconds, peak RSS of its largest process and of its tree (MB)."""
 
     wall_s: float
+    cpu_s: float
     peak_rss_mb: float
     tree_peak_rss_mb: float
     stdout: str
@@ -91,7 +94,7 @@ def run(command: list[str]) -> Run:
         err.seek(0)
         if proc.returncode:
             raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}):\n{err.read()}")
-        return Run(wall, usage.ru_maxrss / 1024, tree_peak / 2**20, out.read())
+        return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, tree_peak / 2**20, out.read())
 
 
 def _rss(process: psutil.Process) -> int:
@@ -131,16 +134,19 @@ def query_params(graph_json: Path) -> dict[str, list[str]]:
             "evidence": [f"entity={dataset}"]}
 
 
-def bench_size(papers: int, jobs: list[int]) -> dict:
+def bench_size(papers: int, jobs: dict[str, list[int]], reference: bool = True) -> dict:
     corpus = write_corpus(papers)
     count, words = corpus_words(corpus)
     out: dict = {"papers": count, "words": words, "corpus_bytes": corpus.stat().st_size}
-    reference = run([sys.executable, "-c", TOKENIZE, str(corpus)])
-    out["tokenizer"] = {**_figures(reference, count, words), "tokenize_s": float(reference.stdout)}
-    print(f"{papers}: tokenizer {reference.wall_s:.1f}s", flush=True)
+    if reference:
+        tokenizer = run([sys.executable, "-c", TOKENIZE, str(corpus)])
+        out["tokenizer"] = {**_figures(tokenizer, count, words), "tokenize_s": float(tokenizer.stdout)}
+        print(f"{papers}: tokenizer {tokenizer.wall_s:.1f}s", flush=True)
     for kind in ("extract", "build"):
+        if not jobs[kind]:
+            continue
         outputs = []
-        for job in jobs:
+        for job in jobs[kind]:
             target = WORK / (f"{kind}-{papers}-j{job}" + (".jsonl" if kind == "extract" else ""))
             result = run([*KG, kind, str(corpus), "-o", str(target), "-q", "--jobs", str(job)])
             out[f"{kind}_j{job}"] = _figures(result, count, words)
@@ -148,7 +154,7 @@ def bench_size(papers: int, jobs: list[int]) -> dict:
             print(f"{papers}: {kind} --jobs {job} {result.wall_s:.1f}s "
                   f"{result.peak_rss_mb:.0f}/{result.tree_peak_rss_mb:.0f} MB", flush=True)
         out[f"{kind}_identical_across_jobs"] = all(_same(outputs[0], other) for other in outputs[1:])
-    build_dir = WORK / f"build-{papers}-j{jobs[0]}"
+    build_dir = WORK / f"build-{papers}-j{jobs['build'][0]}"
     stats = json.loads((build_dir / "stats.json").read_text())
     out["graph"] = {"nodes": stats["papers"] + stats["results"] + sum(stats["entities"].values()),
                     "edges": sum(stats["edges"].values()), "notes": stats["notes"],
@@ -179,8 +185,9 @@ def bench_queries(build_dir: Path) -> dict:
 
 
 def _figures(result: Run, papers: int, words: int) -> dict:
-    return {"wall_s": round(result.wall_s, 2), "papers_per_s": round(papers / result.wall_s, 1),
-            "words_per_s": round(words / result.wall_s), "peak_rss_mb": round(result.peak_rss_mb),
+    return {"wall_s": round(result.wall_s, 2), "cpu_s": round(result.cpu_s, 2),
+            "papers_per_s": round(papers / result.wall_s, 1), "words_per_s": round(words / result.wall_s),
+            "words_per_cpu_s": round(words / result.cpu_s), "peak_rss_mb": round(result.peak_rss_mb),
             "tree_peak_rss_mb": round(result.tree_peak_rss_mb)}
 
 
@@ -205,16 +212,91 @@ def machine() -> dict:
             "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
 
 
+def render(report: dict) -> str:
+    """bench/results/scale.md from the report."""
+    m = report["machine"]
+    sizes = report["sizes"]
+    lines = [
+        "# Scale: `kg extract`, `kg build`, `kg query` on 1k / 10k / 100k generated abstracts",
+        "",
+        "`/work/venv/bin/python bench/bench_scale.py` (corpora from bench/generate_corpus.py, seed 0: "
+        "sentences of the bundled listing recombined, coined names and numbers re-minted).",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB RAM; {m['os']}; Python {m['python']}, "
+        f"spaCy {m['spacy']}, pyoxigraph {m['pyoxigraph']}. Load average when the run started: "
+        f"{', '.join(map(str, m['load_average_at_start']))} (the machine was shared with other jobs, so wall "
+        "times are inflated; CPU seconds, workers included, are the steadier figure).",
+        "",
+        "## Throughput and memory",
+        "",
+        "words = whitespace-separated words of title + abstract. ratio = extraction CPU time / bare tokenizer "
+        "CPU time. Peak RSS: largest single process / whole process tree (parent + workers).",
+        "",
+        "| N | words | tokenizer wall s (CPU s) | tokenizer words/CPU-s | extract -j1 wall s | papers/s | words/s "
+        "| words/CPU-s | ratio | peak RSS MB | extract -j2 wall s | -j2 speedup | -j2 tree RSS MB "
+        "| build -j1 wall s (CPU s) | build -j1 peak RSS MB | build -j2 wall s | build -j2 speedup |",
+        "|" + "---:|" * 17,
+    ]
+    for n, size in sizes.items():
+        tok, e1, e2 = size.get("tokenizer", {}), size.get("extract_j1"), size.get("extract_j2")
+        b1, b2 = size.get("build_j1"), size.get("build_j2")
+
+        def get(run: dict | None, key: str, fmt: str = "{:,}") -> str:
+            return fmt.format(run[key]) if run and key in run else "–"
+
+        ratio = f"{e1['cpu_s'] / tok['cpu_s']:.1f}x" if e1 and "cpu_s" in e1 and "cpu_s" in tok else "–"
+        e_speed = f"{e1['wall_s'] / e2['wall_s']:.2f}x" if e1 and e2 else "–"
+        b_speed = f"{b1['wall_s'] / b2['wall_s']:.2f}x" if b1 and b2 else "–"
+        lines.append(
+            f"| {int(n):,} | {size['words']:,} | {get(tok, 'wall_s')} ({get(tok, 'cpu_s')}) | {get(tok, 'words_per_cpu_s')} "
+            f"| {get(e1, 'wall_s')} | {get(e1, 'papers_per_s')} | {get(e1, 'words_per_s')} | {get(e1, 'words_per_cpu_s')} "
+            f"| {ratio} | {get(e1, 'peak_rss_mb')} | {get(e2, 'wall_s')} | {e_speed} | {get(e2, 'tree_peak_rss_mb')} "
+            f"| {get(b1, 'wall_s')} ({get(b1, 'cpu_s')}) | {get(b1, 'peak_rss_mb')} | {get(b2, 'wall_s')} | {b_speed} |")
+    lines += ["", "Outputs of `--jobs 1` and `--jobs 2` byte-identical: " + ", ".join(
+        f"{int(n):,}: extract {size.get('extract_identical_across_jobs')}, build {size.get('build_identical_across_jobs')}"
+        for n, size in sizes.items()) + "."]
+    lines += ["", "## Graph", "", "| N | nodes | edges | files MB | notes |", "|---:|---:|---:|---:|---|"]
+    for n, size in sizes.items():
+        g = size["graph"]
+        lines.append(f"| {int(n):,} | {g['nodes']:,} | {g['edges']:,} | {g['files_mb']:,} | {'; '.join(g['notes'])} |")
+    names = sorted({key.split(":", 1)[1] for size in sizes.values() for key in size["queries"] if key.startswith("warm:")})
+    lines += ["", "## `kg query` (default engine, pyoxigraph), wall seconds per call",
+              "", "A whole `kg query` process (start-up included) on the build's graph.nt. The first call makes the "
+              "query cache (the on-disk store beside graph.nt); the others reuse it.", "",
+              "| N | first call (makes the cache) | " + " | ".join(names) + " |",
+              "|---:|" + "---:|" * (len(names) + 1)]
+    for n, size in sizes.items():
+        q = size["queries"]
+        cold = next(v for k, v in q.items() if k.startswith("cold:"))
+        lines.append(f"| {int(n):,} | {cold['wall_s']} | " + " | ".join(
+            f"{q[f'warm:{name}']['wall_s']} ({q[f'warm:{name}']['rows']:,} rows)" if f"warm:{name}" in q else "–"
+            for name in names) + " |")
+    lines += ["", "Parameters (per size: the most common dataset/metric pair of the absolute results, the most "
+              "linked method): " + "; ".join(f"{int(n):,}: " + ", ".join(
+                  sorted({p for v in size["queries"].values() for p in v["params"]})) for n, size in sizes.items()) + "."]
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
-    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--extract-jobs", type=int, nargs="*", default=[1, 2])
+    parser.add_argument("--build-jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--no-reference", action="store_true", help="skip the bare tokenizer pass")
     parser.add_argument("--output", type=Path, default=RESULTS / "scale.json")
+    parser.add_argument("--render", action="store_true", help="only write scale.md from the --output report")
     args = parser.parse_args()
+    if args.render:
+        args.output.with_suffix(".md").write_text(render(json.loads(args.output.read_text())))
+        return
     report = {"machine": machine(), "sizes": {}}
+    if args.output.exists():  # sizes run separately accumulate in one report
+        report["sizes"] = json.loads(args.output.read_text())["sizes"]
     for papers in args.sizes:
-        report["sizes"][str(papers)] = bench_size(papers, args.jobs)
+        jobs = {"extract": args.extract_jobs, "build": args.build_jobs}
+        report["sizes"][str(papers)] = bench_size(papers, jobs, not args.no_reference)
         args.output.write_text(json.dumps(report, indent=2) + "\n")
+        args.output.with_suffix(".md").write_text(render(report))
     print(args.output)
 
 

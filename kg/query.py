@@ -239,8 +239,8 @@ def open_cached_store(path: Path) -> Any:
     if _stamp_of(cache) == stamp:
         try:
             return pyoxigraph.Store.read_only(str(cache / "store"))
-        except OSError:
-            pass  # damaged or half-deleted: make it again
+        except OSError:  # damaged or half-deleted: make it again
+            _retire(cache)
     try:
         building = Path(tempfile.mkdtemp(prefix=cache.name + ".new-", dir=path.parent))
     except OSError:
@@ -284,13 +284,18 @@ def _install(building: Path, cache: Path, stamp: dict[str, Any]) -> None:
         except OSError:
             if _stamp_of(cache) == stamp:
                 return
-            retired = Path(tempfile.mkdtemp(prefix=cache.name + ".old-", dir=cache.parent))
-            try:
-                os.rename(cache, retired / "store")
-            except OSError:
-                pass  # another process moved it first
-            shutil.rmtree(retired, ignore_errors=True)
+            _retire(cache)
     raise KgInputError("cannot install the query cache (another process keeps replacing it)", cache)
+
+
+def _retire(cache: Path) -> None:
+    """Move `cache` out of the way (one atomic rename, so nobody opens half of it), then delete it."""
+    retired = Path(tempfile.mkdtemp(prefix=cache.name + ".old-", dir=cache.parent))
+    try:
+        os.rename(cache, retired / "store")
+    except OSError:
+        pass  # another process moved it first
+    shutil.rmtree(retired, ignore_errors=True)
 
 
 def _one_line(error: object) -> str:

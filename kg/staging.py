@@ -16,13 +16,14 @@ import re
 import shutil
 import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 STAGING = "kg"
 RETIRED = "old"
-_SWAP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+_HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 @contextmanager
@@ -100,12 +101,38 @@ def _replace(staging: Path, target: Path) -> None:
         return
     if not target.is_dir():
         raise NotADirectoryError(f"{target} exists and is not a directory")
-    retired = Path(tempfile.mkdtemp(prefix=_prefix(target, RETIRED), dir=target.parent))
-    # No SIGINT / SIGTERM between the two renames: the target is never missing on a clean stop.
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _SWAP_SIGNALS)
-    try:
+    # A stop must never find the target missing (between the renames) nor leave the retired
+    # outputs behind, so SIGINT and SIGTERM wait until the swap is over.
+    with _signals_held():
+        retired = Path(tempfile.mkdtemp(prefix=_prefix(target, RETIRED), dir=target.parent))
         os.rename(target, retired / target.name)
-        os.rename(staging, target)
+        try:
+            os.rename(staging, target)
+        except OSError:
+            os.rename(retired / target.name, target)
+            raise
+        finally:
+            shutil.rmtree(retired, ignore_errors=True)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block ends, then raise the first one received.
+
+    Python handlers, not a signal mask: any thread of the process may receive a signal, and
+    Python runs its handlers in the main thread. Elsewhere nothing is held, as no signal
+    interrupts a thread other than the main one.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {signum: signal.signal(signum, lambda signum, frame: received.append(signum))
+                for signum in _HELD_SIGNALS}
+    try:
+        yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-    shutil.rmtree(retired, ignore_errors=True)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        if received:
+            signal.raise_signal(received[0])

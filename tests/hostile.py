@@ -13,17 +13,31 @@ Runs are reproducible: every test uses the settings of the ``kg-robustness`` pro
 
 from __future__ import annotations
 
+import csv
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 PROFILE = "kg-robustness"
 settings.register_profile(PROFILE, derandomize=True, database=None, deadline=None, print_blob=True)
+
+
+@pytest.fixture(scope="module")
+def one_extractor() -> Iterator[None]:
+    """`kg build` loads its pipeline once per call (1-2 s); a build's extraction depends on
+    nothing but its papers and that pipeline, so the examples share one."""
+    from kg.extract import Extractor
+
+    extractor = Extractor()
+    with mock.patch("kg.extract.Extractor", lambda model=None: extractor):
+        yield
 
 
 def robust(max_examples: int, *, slow_examples: bool = False) -> settings:
@@ -115,6 +129,25 @@ def hostile_corpus(max_papers: int = 4) -> st.SearchStrategy[list[dict[str, Any]
         lambda n: st.tuples(*(hostile_record(index) for index in range(n))).map(list))
 
 
+def write_corpus(records: list[dict[str, Any]], folder: Path, fmt: str) -> Path:
+    """Records as a corpus file of `fmt`, "jsonl" or "csv", in `folder`.
+
+    CSV cannot carry a lone surrogate (UTF-8 has no encoding for one): it is written as
+    U+FFFD, which is what the JSON Lines reader makes of one. Authors are joined by "; "."""
+    if fmt == "jsonl":
+        return write_jsonl(records, folder / "corpus.jsonl")
+    path = folder / "corpus.csv"
+    columns = ("id", "title", "abstract", "url", "authors")
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for record in records:
+            row = [record.get(column) or "" for column in columns]
+            row[-1] = "; ".join(row[-1]) if isinstance(row[-1], list) else row[-1]
+            writer.writerow([_SURROGATE.sub("\ufffd", cell) for cell in row])
+    return path
+
+
 def write_jsonl(records: list[dict[str, Any]], path: Path) -> Path:
     """Records as JSON Lines: raw UTF-8 where possible, ``\\uXXXX`` escapes for a record with a
     lone surrogate (the only way the format carries one)."""
@@ -129,3 +162,30 @@ def write_jsonl(records: list[dict[str, Any]], path: Path) -> Path:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+# ------------------------------------------------------------------ pathological abstracts
+
+_REAL_SENTENCES = ("We propose Foo Bar Network (FBN), trained on CIFAR-10 with 3.1% error on 4 A100 GPUs. "
+                   "FBN improves top-1 accuracy by 2.5% on ImageNet over ResNet-50. ")
+PATHOLOGICAL_UNITS: dict[str, str] = {
+    "prose": _REAL_SENTENCES,  # the linear reference: ordinary sentences
+    "digits-brackets": "12[3(45)]6{7}8(9[0])",
+    "open-brackets": "((([[[{{{1",
+    "acronym-definitions": "We train a Foo Bar Network (FBN). ",
+    "long-token": "Ab1",
+    "hyphen-chain": "A1-",
+    "capitalised-run": "Alpha Beta Gamma ",
+    "numbers-units": "93.1% 4.2x 3 GPUs 7e-3 ± 0.5 dB ",
+    "no-full-stop": "the model of the data with the method ",
+    "whitespace": "we propose  \t ",
+    "dots": "e.g. i.e. et al. v1.2.3. ",
+    "lowercase-sentences": "it works. then ",
+}
+"""Repeated units of abstracts that stress the extractor's regular expressions and rules."""
+
+
+def pathological_text(shape: str, chars: int) -> str:
+    """About `chars` characters of `shape` (a key of PATHOLOGICAL_UNITS), cut at a unit's end."""
+    unit = PATHOLOGICAL_UNITS[shape]
+    return unit * max(1, chars // len(unit))

@@ -12,13 +12,17 @@ from kg.extract.lexicon import case_insensitive, read_lexicon, surface_variants
 from kg.model import Paper, PaperExtraction
 
 LEXICON = {
-    "method.tsv": ["Transformer\ttransformer\t", "ResNet-50\t\t", "AlexNet\t\t", "backpropagation\tbackprop\tQ798503"],
+    "method.tsv": ["Transformer\ttransformer\t", "ResNet-50\t\t", "AlexNet\t\t", "backpropagation\tbackprop\tQ798503",
+                   "Masked Autoencoder\tmasked autoencoders\t", "DARTS\t\t", "quantization\t\t"],
     "dataset.tsv": ["# image classification", "CIFAR-10\t\t", "ImageNet\tILSVRC\t"],
-    "hardware.tsv": ["GPU\tgraphics processing unit\t", "RTX 4090\t\t", "A100\t\t"],
-    "metric.tsv": ["accuracy\t\t", "top-1 accuracy\t\t", "test error\t\t", "latency\t\t", "speedup\t\t",
-                   "GPU hours\t\t", "parameters\t\t", "BLEU\t\t", "throughput\t\t", "energy\t\t"],
-    "task.tsv": ["image classification\t\t", "machine translation\t\t"],
+    "hardware.tsv": ["GPU\tgraphics processing unit\t", "RTX 4090\t\t", "A100\t\t", "RISC-V\t\t",
+                     "system on chip\tSoC\t"],
+    "metric.tsv": ["accuracy\t\t", "top-1 accuracy\t\t", "test error\t\t", "latency\t\t", "speedup\tspeed-up\t",
+                   "GPU hours\t\t", "parameters\t\t", "BLEU\t\t", "throughput\t\t", "energy\t\t",
+                   "MAE\tmean absolute error\t", "inference time\truntime\t", "memory\tmemory consumption\t"],
+    "task.tsv": ["image classification\t\t", "machine translation\t\t", "3D object detection\t\t"],
     "software.tsv": ["PyTorch\t\t", "CUDA\t\t"],
+    "generic.tsv": ["machine learning\tML\t", "fine-tuning\tfinetuning\t"],
 }
 
 
@@ -99,6 +103,22 @@ def test_case_rule_in_text(extractor: Extractor) -> None:
     assert found["ImageNet"][0] == "Dataset"
 
 
+def test_case_rule_folds_the_d_of_3d_and_spelling_variants() -> None:
+    assert case_insensitive("3D object detection")
+    assert "quantisation" in surface_variants("quantization")
+    assert "normalising flows" in surface_variants("normalizing flow")
+
+
+def test_3d_task_matches_in_a_title(extractor: Extractor) -> None:
+    found = by_name(run(extractor, "We study it.", title="Sparse Voxels for 3D Object Detection"))
+    assert found["3D object detection"] == ("Task", "3D Object Detection")
+
+
+def test_generic_names_and_the_acronyms_they_define_are_no_entities(extractor: Extractor) -> None:
+    found = by_name(run(extractor, "Modern machine learning (ML) needs ML compilers and careful finetuning "
+                                   "of AlexNet."))
+    assert set(found) == {"AlexNet"}
+
 def test_software_is_never_an_entity_and_blocks_other_rules(extractor: Extractor) -> None:
     found = by_name(run(extractor, "Our kernels are written in PyTorch and CUDA for the GPU."))
     assert "PyTorch" not in found and "CUDA" not in found
@@ -165,6 +185,20 @@ def test_acronym_typed_by_lexicon(extractor: Extractor) -> None:
     assert set(gpu.aliases) == {"graphics processing unit"}
 
 
+
+def test_long_form_decides_the_meaning_of_a_shared_acronym(extractor: Extractor) -> None:
+    extraction = run(extractor, "We pretrain masked autoencoders (MAE) on sketches. MAE then transfers to maps.")
+    found = by_name(extraction)
+    assert found["Masked Autoencoder"] == ("Method", "MAE", "masked autoencoders")
+    assert not any(e.type == "Metric" for e in extraction.entities)
+    assert by_name(run(extractor, "The forecaster lowers MAE by 3%."))["MAE"] == ("Metric",)
+
+
+def test_initialled_name_joins_its_spelled_out_form(extractor: Extractor) -> None:
+    extraction = run(extractor, "We present Low-Rank DARTS for search. In tests LR-DARTS is stable.")
+    lr = next(e for e in extraction.entities if "LR-DARTS" in (e.name, *e.aliases))
+    assert {lr.name, *lr.aliases} == {"Low-Rank DARTS", "LR-DARTS"} and lr.proposed
+
 # --- coined names ---------------------------------------------------------------------
 
 def test_coined_names_typed_by_context(extractor: Extractor) -> None:
@@ -187,6 +221,43 @@ def test_plain_words_and_setup_shapes_are_not_coined_names(extractor: Extractor)
     assert not {"3D", "8B", "multi-GPU", "Large-Scale", "IoT"} & set(found)
 
 
+def test_counts_versions_descriptors_and_adjectives_are_not_coined_names(extractor: Extractor) -> None:
+    found = by_name(run(extractor, "Models of 70B+ parameters run 12X faster in the 2D-to-3D lift of release "
+                                   "V3.2, an LLM-Native and AI-Driven design. FLARE (fast LAyouts and "
+                                   "REndering) needs an API and CAD files."))
+    assert not {"70B+", "12X", "2D-to-3D", "V3.2", "LLM-Native", "AI-Driven", "LAyouts", "REndering", "API",
+                "CAD"} & set(found)
+
+
+def test_title_case_runs_that_name_nothing(extractor: Extractor) -> None:
+    found = by_name(run(extractor, "Many believe that Vision Models help. It is a bot, Orca-Q Our code is "
+                                   "public. It runs on Streaming Sparse Accelerators with Cosine Step Annealing."))
+    assert "Vision Models" not in found
+    assert not any(name.endswith("Our") for name in found)
+    assert found["Streaming Sparse Accelerators"] == ("Hardware",)
+    assert found["Cosine Step Annealing"] == ("Method",)
+
+
+def test_gpu_architectures_need_gpu_context(extractor: Extractor) -> None:
+    extraction = run(extractor, "We compare Volta, Turing and Blackwell GPU generations. Turing proposed "
+                                "a test. Pascal wrote essays.")
+    mentions = {e.name: [m.text for m in e.mentions] for e in extraction.entities}
+    assert mentions == {"Volta": ["Volta"], "Turing": ["Turing"], "Blackwell GPU": ["Blackwell GPU"]}
+    assert {e.type for e in extraction.entities} == {"Hardware"}
+
+
+def test_supercomputer_names(extractor: Extractor) -> None:
+    found = by_name(run(extractor, "Training used 512 nodes of the Zephyr supercomputer, the region's "
+                                   "first Petascale supercomputer."))
+    assert found["Zephyr"] == ("Hardware",)
+    assert "Petascale" not in found
+
+
+def test_device_class_after_a_device_name(extractor: Extractor) -> None:
+    extraction = run(extractor, "We train on 64 A100 GPUs and deploy on a RISC-V SoC.")
+    mentions = {e.name: [m.text for m in e.mentions] for e in extraction.entities}
+    assert mentions == {"A100": ["A100"], "RISC-V": ["RISC-V SoC"]}
+
 def test_title_prefix_is_a_proposed_method(extractor: Extractor) -> None:
     extraction = run(extractor, "ZebraFormer attends to stripes.", title="ZebraFormer: Striped Attention")
     zebra = next(e for e in extraction.entities if e.name == "ZebraFormer")
@@ -198,6 +269,12 @@ def test_title_prefix_typed_as_dataset_by_title_head(extractor: Extractor) -> No
     arena = next(e for e in extraction.entities if e.name == "CodeArena")
     assert (arena.type, arena.proposed) == ("Dataset", True)
 
+
+def test_short_title_prefix_is_a_name_a_longer_phrase_must_recur(extractor: Extractor) -> None:
+    silent = run(extractor, "We tag audio clips.", title="Silent Heron: Audio Tagging at Scale")
+    assert next(e for e in silent.entities if e.name == "Silent Heron").proposed
+    slogan = run(extractor, "We tag audio clips.", title="Bigger Is Not Better: Audio Tagging at Scale")
+    assert not any(e.name == "Bigger Is Not Better" for e in slogan.entities)
 
 def test_title_prefix_before_a_dash(extractor: Extractor) -> None:
     extraction = run(extractor, "Quill-QS prunes weights.", title="Quill-QS -- quantised sparse pruning")
@@ -241,6 +318,23 @@ def test_generic_metric_words_need_to_be_reported(extractor: Extractor) -> None:
     assert by_name(run(extractor, "We study latency and energy of chips."))["energy"] == ("Metric",)
 
 
+def test_metric_words_that_name_no_measure(extractor: Extractor) -> None:
+    found = by_name(run(extractor, "Caching helps at inference time and is used to speed up the search "
+                                   "with a larger batch size."))
+    assert not {"inference time", "speedup", "batch size"} & set(found)
+    found = by_name(run(extractor, "It gives a 3x speed-up and lower inference time."))
+    assert found["speedup"][0] == "Metric" and found["inference time"][0] == "Metric"
+
+
+def test_generic_metric_known_by_its_lexicon_name(extractor: Extractor) -> None:
+    assert "memory" not in by_name(run(extractor, "The memory consumption of agents is a topic."))
+    assert by_name(run(extractor, "It cuts the memory consumption by 2x."))["memory"][0] == "Metric"
+
+
+def test_task_used_as_a_modifier_is_not_a_task(extractor: Extractor) -> None:
+    assert "machine translation" not in by_name(run(extractor, "We build a machine translation framework."))
+    assert by_name(run(extractor, "We study machine translation."))["machine translation"] == ("Task",)
+
 def test_web_addresses_hold_no_names_or_results(extractor: Extractor) -> None:
     extraction = run(extractor, "Code: https://github.com/FooLab/BarNet-2 and huggingface.co/XYZ100/GPU "
                                 "reach 90% accuracy.")
@@ -254,7 +348,8 @@ def test_overlapping_spellings_of_one_name_keep_the_first(lexicon_dir: Path, tmp
     with open(tmp_path / "hardware.tsv", "a", encoding="utf-8") as handle:
         handle.write("H200\t200 GPU\t\n")
     extraction = Extractor(lexicon_dir=tmp_path).extract(Paper("x", "T", "We train on H200 GPUs."))
-    assert [m.text for e in extraction.entities for m in e.mentions] == ["H200", "GPUs"]
+    # "H200" wins over "200 GPU"; the class word after a model number is part of its mention
+    assert [m.text for e in extraction.entities for m in e.mentions] == ["H200"]
 
 
 def test_evidence_of_an_overlong_sentence_is_a_window(extractor: Extractor) -> None:
@@ -279,6 +374,20 @@ def test_proposal_cues(extractor: Extractor) -> None:
     assert proposed["HelixNet"] and proposed["Tiler"] and proposed["StripeNorm"]
     assert not proposed["AlexNet"] and not proposed["VortexNet"]
 
+
+def test_gerund_cue_and_names_with_connectives(extractor: Extractor) -> None:
+    extraction = run(extractor, "We speed up decoding by introducing a Mixture of Drafters for long prompts. "
+                                "Its gate is a module called Sparse Token and Head Router.")
+    proposed = {e.name: e.proposed for e in extraction.entities}
+    assert proposed["Mixture of Drafters"]
+    assert "Sparse Token and Head Router" in proposed
+
+def test_quoted_name_after_a_naming_verb(extractor: Extractor) -> None:
+    extraction = run(extractor, "We call this layout a \"ring-lite\" topology, and it halves cabling. "
+                                "Others call it \"cheap\" too, they say.")
+    ring = next(e for e in extraction.entities if e.name == "ring-lite")
+    assert ring.proposed and ring.type == "Method"
+    assert "cheap" not in by_name(extraction)
 
 def test_lexicon_names_are_not_proposed_by_cues(extractor: Extractor) -> None:
     extraction = run(extractor, "We present backpropagation through Transformer layers.")

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import csv
 import json
+import random
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from unittest import mock
 from urllib.parse import unquote_to_bytes
 
 import lxml.html
@@ -20,21 +19,19 @@ import networkx as nx
 import pyoxigraph
 import pytest
 import rdflib
-from rdflib.compare import isomorphic
 from click.testing import CliRunner
 from falkordb_server import FalkorServer, falkordb_server  # noqa: F401  (fixture)
-from hostile import hostile_corpus, robust, write_jsonl
+from hostile import hostile_corpus, one_extractor, robust, write_corpus, write_jsonl  # noqa: F401  (fixture)
 from hypothesis import event, example, given
 from hypothesis import strategies as st
 from lxml import etree
+from rdflib.compare import isomorphic
 from test_neo4j import expected_nodes, expected_relationships, load, loaded_nodes, loaded_relationships
 
 from kg.cli import main
 from kg.corpus import read_papers
-from kg.export import EXPORTS
-from kg.export import attributes, rdf
+from kg.export import EXPORTS, attributes, rdf
 from kg.export.nodelink import read_nodelink
-from kg.extract import Extractor
 from kg.graph import build_graph
 from kg.graph.ids import encode, entity_node_id, paper_node_id, result_node_id
 from kg.graph.resolve import EntityRecord, normalize, resolve
@@ -44,15 +41,6 @@ EXPECTED_FILES = {export.filename for export in EXPORTS} | {"stats.json"}
 KGI = rdflib.Namespace(rdf.DEFAULT_BASE_IRI)
 PAGE_SCRIPTS = 3
 """<script> elements of graph.html: vis-network, the JSON data, the page's own code."""
-
-
-@pytest.fixture(scope="module")
-def one_extractor() -> Iterator[None]:
-    """`kg build` loads its pipeline once per call (1-2 s); a build's extraction depends on
-    nothing but its papers and that pipeline, so the examples share one."""
-    extractor = Extractor()
-    with mock.patch("kg.extract.Extractor", lambda model=None: extractor):
-        yield
 
 
 # ------------------------------------------------------------------ whole builds of hostile corpora
@@ -65,16 +53,17 @@ ISSUE_EXAMPLE = [{"id": "p0", "title": "Foo<script>\"x\"'] (FB): Name: ]]> Learn
 
 @pytest.mark.falkordb
 @robust(60, slow_examples=True)
-@example(records=ISSUE_EXAMPLE)
-@given(records=hostile_corpus())
+@example(records=ISSUE_EXAMPLE, fmt="jsonl")
+@given(records=hostile_corpus(), fmt=st.sampled_from(["jsonl", "jsonl", "csv"]))
 def test_hostile_corpus_builds_into_outputs_that_parse_back(
-        one_extractor: None, falkordb_server: FalkorServer, records: list[dict[str, Any]]) -> None:  # noqa: F811
+        one_extractor: None, falkordb_server: FalkorServer, records: list[dict[str, Any]],  # noqa: F811
+        fmt: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        corpus = write_jsonl(records, Path(folder) / "corpus.jsonl")
+        corpus = write_corpus(records, Path(folder), fmt)
         out = Path(folder) / "outputs"
         result = CliRunner().invoke(main, ["build", str(corpus), "-q", "-o", str(out)])
         assert_succeeded_or_refused(result, out)
-        event(f"kg build exit {result.exit_code}")
+        event(f"{fmt}: kg build exit {result.exit_code}")
         assert [p.name for p in Path(folder).iterdir() if p.name.startswith(".")] == []  # no staging left
         if result.exit_code == 0:
             check_outputs(out, list(read_papers([corpus], warn=lambda _: None)), falkordb_server)
@@ -196,6 +185,15 @@ def test_unusable_input_is_one_line_and_exit_2(tmp_path: Path, content: str, mes
     assert result.exit_code == 2 and message in result.stderr
 
 
+@pytest.mark.parametrize("base_iri", ["http://x[/", "http://x:port/", "no-scheme/"])
+def test_a_base_iri_strict_parsers_reject_is_refused(one_extractor: None, tmp_path: Path, base_iri: str) -> None:  # noqa: F811
+    corpus = write_jsonl([{"title": "A", "abstract": "B"}], tmp_path / "corpus.jsonl")
+    out = tmp_path / "outputs"
+    result = CliRunner().invoke(main, ["build", str(corpus), "-q", "-o", str(out), "--base-iri", base_iri])
+    assert_succeeded_or_refused(result, out)
+    assert result.exit_code == 2 and "base IRI" in result.stderr
+
+
 def test_lone_surrogate_escapes_in_json_lines_become_replacement_characters(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text('{"id": "s\\ud800", "title": "Foo\\udfffNet: A Net", "abstract": "We propose '
@@ -280,3 +278,19 @@ def test_any_paper_url_gives_ntriples_a_strict_parser_reads(tmp_path_factory: py
     else:
         assert unquote_to_bytes(url_object.value).decode("utf-8", "replace") == rdf.clean_text(url) \
             or "%" in url  # an escape the URL already held stays as it is
+
+
+# ------------------------------------------------------------------ determinism
+
+def test_a_corpus_in_another_order_builds_the_same_files(bundled_build: Path, tmp_path: Path) -> None:
+    """The bundled listing shuffled (ids kept) gives byte-identical outputs, every file."""
+    papers = list(read_papers([]))
+    random.Random(8).shuffle(papers)
+    shuffled = tmp_path / "shuffled.jsonl"
+    write_jsonl([{"id": p.id, "title": p.title, "abstract": p.abstract} for p in papers], shuffled)
+    result = CliRunner().invoke(main, ["build", str(shuffled), "-q", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    files = sorted(p.relative_to(bundled_build) for p in bundled_build.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*") if p.is_file())
+    for name in files:
+        assert (tmp_path / "out" / name).read_bytes() == (bundled_build / name).read_bytes(), name

@@ -15,6 +15,9 @@ import click
 from kg.errors import KgInputError
 
 
+INTERRUPTED = "kg: interrupted; no partial output left (outputs are replaced only when complete)"
+
+
 class KgGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -24,7 +27,7 @@ class KgGroup(click.Group):
             click.echo(f"kg: error: {err}", err=True)
             sys.exit(2)
         except KeyboardInterrupt:
-            click.echo("kg: interrupted; previous outputs left as they were", err=True)
+            click.echo(INTERRUPTED, err=True)
             sys.exit(130)
 
 

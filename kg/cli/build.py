@@ -11,14 +11,18 @@ from typing import Any
 import click
 
 from kg.corpus import FORMATS
+from kg.errors import KgInputError
 from kg.model import PaperExtraction
 
-input_args = click.argument("inputs", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+input_args = click.argument("inputs", nargs=-1, type=click.Path(dir_okay=False))
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS),
                              help="Input format (default: found from extension and content).")
 model_option = click.option("--spacy-model", default=None, metavar="NAME",
                             help="An installed trained spaCy pipeline to add POS/parser (optional).")
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+engine_option = click.option("--engine", type=click.Choice(("local", "spark")), default="local", show_default=True,
+                             help="spark: run on Apache Spark (pip install 'kg[spark]'); INPUTS may be globs "
+                                  "or Hadoop URIs and outputs are part files (docs/spark.md).")
 jobs_option = click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
                            help="Extraction processes: papers are spread over JOBS workers, each "
                                 "loading the pipeline once; the output is the same for any JOBS.")
@@ -49,7 +53,7 @@ def warn(message: str) -> None:
 
 @click.command()
 @input_args
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False),
               default=Path("outputs"), show_default=True, help="Output directory.")
 @format_option
 @click.option("--base-iri", default=None, metavar="IRI",
@@ -58,20 +62,26 @@ def warn(message: str) -> None:
               help="Most nodes drawn in graph.html (the most connected are kept).")
 @model_option
 @jobs_option
+@engine_option
 @quiet_option
-def build(inputs: tuple[Path, ...], out_dir: Path, fmt: str | None, base_iri: str | None,
-          max_nodes: int | None, spacy_model: str | None, jobs: int, quiet: bool) -> None:
+def build(inputs: tuple[str, ...], out_dir: str, fmt: str | None, base_iri: str | None,
+          max_nodes: int | None, spacy_model: str | None, jobs: int, engine: str, quiet: bool) -> None:
     """Read INPUT files (default: the bundled listing of 188 papers) and write every export."""
     from kg.build import build as run_build
 
-    stats = run_build(inputs, out_dir, fmt=fmt, base_iri=base_iri,
-                      spacy_model=spacy_model, max_nodes=max_nodes,
-                      progress=progress_bar(quiet), warn=warn, jobs=jobs)
+    if engine == "spark":
+        from kg.spark import build as spark_build
+
+        stats = spark_build(inputs, out_dir, fmt=fmt, base_iri=base_iri, spacy_model=spacy_model, warn=warn)
+    else:
+        stats = run_build(inputs, out_dir, fmt=fmt, base_iri=base_iri,
+                          spacy_model=spacy_model, max_nodes=max_nodes,
+                          progress=progress_bar(quiet), warn=warn, jobs=jobs)
     if not quiet:
         click.echo(format_summary(stats, out_dir))
 
 
-def format_summary(stats: dict[str, Any], out_dir: Path) -> str:
+def format_summary(stats: dict[str, Any], out_dir: str) -> str:
     """The table `kg build` prints: counts by kind and relation, notes, files written."""
     rows: list[tuple[str, str]] = [("papers", f"{stats['papers']:,}"),
                                    ("entities", f"{sum(stats['entities'].values()):,}")]
@@ -92,20 +102,28 @@ def format_summary(stats: dict[str, Any], out_dir: Path) -> str:
 
 @click.command()
 @input_args
-@click.option("-o", "--output", "out_file", type=click.Path(path_type=Path, dir_okay=False),
-              required=True, help="JSON Lines file of per-paper extractions.")
+@click.option("-o", "--output", "out_file", type=click.Path(), required=True,
+              help="JSON Lines file of per-paper extractions (--engine spark: a directory of parts).")
 @format_option
 @model_option
 @jobs_option
+@engine_option
 @quiet_option
-def extract(inputs: tuple[Path, ...], out_file: Path, fmt: str | None, spacy_model: str | None,
-            jobs: int, quiet: bool) -> None:
+def extract(inputs: tuple[str, ...], out_file: str, fmt: str | None, spacy_model: str | None,
+            jobs: int, engine: str, quiet: bool) -> None:
     """Write what extraction finds in each paper of INPUT files as JSON Lines, a line per
     paper as it is extracted (the file appears only when complete)."""
     from kg.build import extract_papers
     from kg.corpus import read_papers
     from kg.staging import staged_file
 
+    if engine == "spark":
+        from kg.spark import extract as spark_extract
+
+        spark_extract(inputs, out_file, fmt=fmt, spacy_model=spacy_model, warn=warn)
+        return
+    if Path(out_file).is_dir():
+        raise KgInputError(f"{out_file} is a directory; --output is a file (a directory with --engine spark)")
     papers = read_papers(inputs, fmt=fmt, warn=warn)
     extractions = extract_papers(papers, spacy_model, progress_bar(quiet), jobs=jobs)
     with staged_file(out_file) as staging, open(staging, "w", encoding="utf-8") as out:

@@ -304,8 +304,14 @@ def _prefixes(base_iri: str, json_ld: bool = False) -> dict[str, str]:
 class _PrefixedNames:
     """Prefixed names where the local part is plain, full IRIs elsewhere."""
 
+    MEMO_SIZE = 10_000
+
     def __init__(self, prefixes: dict[str, str]) -> None:
         self.prefixes = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+        self.instances = prefixes.get(INSTANCE_PREFIX)
+        self.memo: dict[str, str] = {}
+        """Compact forms of the vocabulary's IRIs (predicates, classes, datatypes), which recur
+        on every subject: trying every prefix on each was a fifth of the Turtle writer's time."""
 
     def term(self, term: Term) -> str:
         if isinstance(term, Literal):
@@ -321,6 +327,14 @@ class _PrefixedNames:
 
     def compact(self, iri: str) -> str:
         """``prefix:local`` when the local part is plain, else `iri` itself."""
+        known = self.memo.get(iri)
+        if known is None:
+            known = self._compact(iri)
+            if len(self.memo) < self.MEMO_SIZE and not (self.instances and iri.startswith(self.instances)):
+                self.memo[iri] = known
+        return known
+
+    def _compact(self, iri: str) -> str:
         for prefix, namespace in self.prefixes:
             local = iri[len(namespace):]
             if iri.startswith(namespace) and local and _LOCAL_NAME.fullmatch(local):

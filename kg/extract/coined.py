@@ -7,11 +7,17 @@ component types them from context later (`kg.extract.context`):
   ("MIA-DPO", "Mamba-2") -- rule ``coined:shape`` -- or an all-capital word of three or more
   letters ("SMASH") -- rule ``coined:caps``, which needs context to be kept;
 - the title prefix: a name that opens the title before ":" or a dash ("ProxylessNAS: Direct
-  ...", "Ada-QPacknet -- adaptive ...") --
+  ...", "Ada-QPacknet -- adaptive ...", "Urban Architect: ..."; a plain phrase of three or
+  four words must recur in the abstract: "Power Hungry Processing: ..." is a slogan) --
   rule ``title-prefix``, typed from the rest of the title ("X: A Benchmark for ...") or
   Method, and proposed (ANNOTATION.md);
 - after a proposal cue: the capitalised words right after "we propose / introduce / present",
-  "called / named / dubbed / termed" ("we introduce Habitat 2.0 (H2.0)") -- rule ``coined:cue``;
+  "called / named / dubbed / termed" ("we introduce Habitat 2.0 (H2.0)"), or a quoted name
+  of one to four words after a naming verb ('we call this network a "rail-only" connection')
+  -- rule ``coined:cue``;
+- hardware names that context vouches for: GPU architectures ("Hopper", "Ada") in a sentence
+  that speaks of GPUs, a name before "supercomputer" ("the Theta supercomputer") -- rules
+  ``gpu-architecture``, ``supercomputer``;
 - a run of two to five capitalised words inside an abstract sentence (not at its start;
   "of" / "for" may join them): "... with Cosine Power Annealing" -- rule
   ``coined:title-case``, typed by its head noun ("Annealing" -> Method) or context.
@@ -25,19 +31,32 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.heads import NAMING_VERB, PROPOSAL_SUBJECT, type_from_head, type_of_description
-from kg.extract.state import BLOCK, Candidate, fold, state
+from kg.extract.state import BLOCK, Candidate, DocState, fold, state
 from kg.model import EntityType
 
 _PART = r"[A-Za-z0-9]+(?:\.[0-9]+[A-Za-z]*)?\+?"
 NAME = re.compile(rf"(?<![\w.-])(?=[\w.+-]*[A-Z]){_PART}(?:-{_PART})*(?![\w-])")  # has a capital
-NUMBER_WITH_UNIT = re.compile(r"\d+(?:\.\d+)?(?:[KMBTGDkx]|st|nd|rd|th|ms|px|fps|GB|MB|TB|dB)?")
+NUMBER_WITH_UNIT = re.compile(r"\d+(?:\.\d+)?(?:[KMBTGDkxX]|st|nd|rd|th|ms|px|fps|GB|MB|TB|dB|bit)?\+?")
+VERSION = re.compile(r"[Vv]\d+(?:\.\d+)*")  # "V2.1": a version of something named elsewhere
+# Hyphen parts that join setup descriptors ("2D-to-3D", "4-bit-per-weight") rather than name anything.
+JOINERS = frozenset({"to", "of", "by", "per", "and", "or", "vs"})
+# "layOuts", "semaNTics": capitals inside an ordinary word spell an acronym defined nearby;
+# a coined name puts its capitals at the end ("sharpDARTS") or after a short prefix ("mmMamba").
+SPELLING_CAPITALS = re.compile(r"[a-z]{3,}[A-Z]+[a-z]{2,}")
+# Capitalised adjective tails: "AI-Powered", "LLM-Native", "GPU-Aware" describe, they do not name.
+ADJECTIVE_WORDS = frozenset("based powered native driven aware free specific friendly enabled guided "
+                            "efficient centric oriented assisted augmented agnostic level scale like wise only "
+                            "shaped ready first intensive bound heavy".split())
 UPPER = re.compile(r"[A-Z]")
 CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]{2,}")
 PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 LETTER_DIGIT = re.compile(r"[A-Za-z]\d|\d[A-Za-z]")
 ADJECTIVE_TAIL = re.compile(r"-[a-z]{3,}$")
-# Mixed-case words of everyday or platform vocabulary: never names of the five types.
-NOT_NAMES = frozenset({"IoT", "IIoT", "LiDAR", "GitHub", "YouTube", "arXiv", "iPhone", "iOS", "macOS",
+# Mixed-case words and acronyms of everyday or platform vocabulary: never names of the five types.
+NOT_NAMES = frozenset({"API", "APIs", "SDK", "GUI", "UI", "UX", "OS", "CAD", "PDF", "HTML", "JSON", "XML",
+                       "URL", "HTTP", "CLI", "IDE", "EDA", "RTL", "HDL", "QoS", "SLA", "SLO", "SLOs", "KPI",
+                       "KPIs", "ROI", "TCO", "FAQ", "USA", "COVID", "COVID-19", "PhDs", "CEO", "R&D", "GDPR",
+                       "IoT", "IIoT", "LiDAR", "GitHub", "YouTube", "arXiv", "iPhone", "iOS", "macOS",
                        "LaTeX", "JavaScript", "PhD", "DevOps", "MLOps", "WiFi", "Wi-Fi", "mmWave",
                        "eCommerce", "FinTech", "TeX", "BibTeX", "OpenAI", "DeepMind", "HuggingFace",
                        "McDonald", "iPad", "SoTA", "SOTA",
@@ -50,8 +69,14 @@ WORD_PREFIXES = frozenset({"inter", "intra", "non", "multi", "cross", "pre", "po
 CUE = re.compile(rf"\b{PROPOSAL_SUBJECT}\s+(?:also\s+|further\s+|then\s+|first\s+|here\s+)?{NAMING_VERB}"
                  r"(?:\s+(?:the|a|an))?(?:\s+(?:new|novel))?\s+"
                  r"|\b(?:called|named|dubbed|termed|coined)\s+(?:as\s+)?[\"'“]?")
+# A quoted name after a naming verb, whatever its case: "we call this network a "rail-only"
+# connection", "dubbed "slow-fast" attention" (not "others call it "cheap"", "so-called "smart"").
+QUOTED_CUE = re.compile(rf"\b{PROPOSAL_SUBJECT}\s+(?:call|term|dub|name)\s+(?:this|it|them|these|our|the)\b"
+                        r"[^.\"“”]{0,40}?[\"“]|(?<!so-)\b(?:called|named|dubbed|termed|coined)\s+(?:as\s+)?[\"“]")
+QUOTED_NAME = re.compile(r"(\w[\w+/.-]*(?: [\w+/.-]+){0,3})[\"”]")
 _CAPITALISED = r"[A-Z0-9](?:[\w+'-]|\.(?=\w))*"
-CAPITALISED_RUN = re.compile(rf"{_CAPITALISED}(?:[ \t]+{_CAPITALISED}){{0,5}}")
+# "called Selective Token and Channel Mixer": a connective joins capitalised words of one name.
+CAPITALISED_RUN = re.compile(rf"{_CAPITALISED}(?:(?:[ \t]+(?:of|for|and|to|in))?[ \t]+{_CAPITALISED}){{0,5}}")
 TITLE_PREFIX = re.compile(r"([^:\n]{1,60}?)(?::|\s+(?:--|—|–)|\s+-(?=\s))\s")
 TITLE_ARTICLE = re.compile(r"\s*(?:An?|The)\s+")
 ARTICLES = frozenset({"A", "An", "The", "On", "Towards", "Toward", "Why", "How", "When", "What", "Is",
@@ -60,11 +85,17 @@ ARTICLES = frozenset({"A", "An", "The", "On", "Towards", "Toward", "Why", "How",
 
 def shape(name: str) -> str | None:
     """"shape" (a name by its look), "caps" (an all-capital word) or None."""
+    if name.isalpha() and name.istitle():
+        return None  # "The", "Transformer": most capitalised words, decided at once
     if not UPPER.search(name) or name in NOT_NAMES or NUMBER_WITH_UNIT.fullmatch(name):
         return None
-    if ADJECTIVE_TAIL.search(name):
+    if ADJECTIVE_TAIL.search(name) or name[0] in "Vv" and VERSION.fullmatch(name) \
+            or name[0].islower() and SPELLING_CAPITALS.fullmatch(name):
         return None
     parts = name.split("-")
+    if len(parts) > 1 and (parts[-1].lower() in ADJECTIVE_WORDS or all(
+            p in JOINERS or NUMBER_WITH_UNIT.fullmatch(p) for p in parts)):
+        return None  # "AI-Powered", "2D-to-3D"
     if len(parts) > 1 and (parts[0].lower() in WORD_PREFIXES or parts[0].isdigit() and (
             len(parts) == 2 or not any(CAMEL.search(p) or sum(c.isupper() for c in p) >= 2 for p in parts))):
         return None  # "multi-GPU", "8-GPU", "2-Stage": a count or prefix before a word
@@ -114,8 +145,10 @@ def title_prefix(title: str) -> tuple[int, int, EntityType] | None:
     words = prefix.split()
     if not words or len(words) > 4 or words[0] in ARTICLES:
         return None
-    coined = any(shape(w) for w in re.split(r"\s+", prefix))
+    coined = any(shape(w) for w in words)
     title_case = all(w[0].isupper() or w[0].isdigit() for w in words)
+    if coined and not title_case and shape(words[0]):  # "QuantNAS for super resolution: ..." names QuantNAS
+        prefix = words[0]
     if not coined and not (title_case and len(words) <= 3):
         return None
     article = TITLE_ARTICLE.match(title, match.end())
@@ -137,6 +170,52 @@ TITLE_WORD = re.compile(r"[\w'-]+|[^\w\s]")
 URL = re.compile(r"(?<!\S)[^\s(]*?(?:https?://|\.[a-z]{2,6}/)\S*")
 
 
+# Words that open a sentence: a run ending in one crossed a sentence break the sentencizer missed
+# ("... a web agent, Agent-E Our code is ...").
+SENTENCE_OPENERS = frozenset("Our We The This These Those It Its In On For To A An Code".split())
+
+
+def title_case_end(run: str) -> int:
+    """Where a run of capitalised words ends as a name, or 0 when it names nothing: less a
+    trailing sentence opener, and none for two words ending in a plural ("Language Models",
+    "Diffusion Models" speak of a class of things; "Streaming Dataflow Accelerators" names one)."""
+    words = run.split(" ")
+    while words and words[-1] in SENTENCE_OPENERS:
+        words.pop()
+    last = words[-1] if words else ""
+    if len(words) < 2 or len(words) == 2 and last.endswith("s") and not last.endswith(("ss", "us", "is")):
+        return 0
+    return len(" ".join(words))
+
+
+# GPU microarchitectures (NVIDIA, AMD): names of a class of devices only where the sentence
+# speaks of GPUs ("Hopper, Ada, and Ampere GPU architectures"; "Ada" alone is a language or a name).
+GPU_ARCHITECTURE = re.compile(r"(?<![\w-])(?:Kepler|Maxwell|Pascal|Volta|Turing|Ampere|Ada Lovelace|Ada|Hopper|"
+                              r"Blackwell|Rubin|CDNA ?\d?|RDNA ?\d?)(?![\w-])")
+GPU_CONTEXT = re.compile(r"\bGPUs?\b")
+# "the Theta supercomputer": the capitalised word before "supercomputer" is the machine's name
+# (not after "a", "first", "largest": "the world's first Exascale supercomputer" is a description).
+SUPERCOMPUTER = re.compile(r"(?<![\w-])(?<!\ba )(?<!\ban )(?<!first )(?<!largest )(?<!fastest )"
+                           r"([A-Z][\w-]*(?: [A-Z0-9][\w-]*)?) supercomputers?\b")
+
+
+def device_names(st: DocState, text: str) -> None:
+    """Hardware names that context vouches for: GPU architectures in a sentence about GPUs,
+    machines named before "supercomputer"."""
+    if "GPU" in text:  # substring tests first: most abstracts have neither cue
+        for start, end in st.sentences.bounds:
+            if GPU_CONTEXT.search(text, start, end):
+                for arch in GPU_ARCHITECTURE.finditer(text, start, end):
+                    st.candidates.append(Candidate(arch.start(), arch.end(), "Hardware", "gpu-architecture",
+                                                   f"name:{arch.group()}"))
+    if "supercomputer" not in text:
+        return
+    for machine in SUPERCOMPUTER.finditer(text):
+        if machine.group(1).split()[0] not in SENTENCE_OPENERS:
+            st.candidates.append(Candidate(machine.start(1), machine.end(1), "Hardware", "supercomputer",
+                                           f"name:{machine.group(1)}"))
+
+
 @Language.component("kg_coined")
 def coined_names(doc: Doc) -> Doc:
     st = state(doc)
@@ -145,17 +224,20 @@ def coined_names(doc: Doc) -> Doc:
     sentence_starts = set(st.sentences.starts)
     for url in URL.finditer(text):  # nothing inside a web address is a name or a result
         st.candidates.append(Candidate(url.start(), url.end(), None, "url", f"{BLOCK}url"))
+    device_names(st, text)
     for match in NAME.finditer(text):
         kind = shape(match.group())
         if kind:
             st.candidates.append(Candidate(match.start(), match.end(), None, f"coined:{kind}",
                                            f"name:{match.group()}"))
     for run in TITLE_CASE_RUN.finditer(text, title_end):  # "... with Cosine Power Annealing ..."
-        if run.start() not in sentence_starts:
-            type_ = type_from_head(run.group())
-            st.candidates.append(Candidate(run.start(), run.end(), type_, "coined:title-case",
-                                           f"name:{run.group()}"))
-    lexical_ends = {c.end for c in st.candidates if c.lexicon is not None and c.type == "Task"}
+        end = title_case_end(run.group())
+        if run.start() not in sentence_starts and end:
+            name = run.group()[:end]
+            st.candidates.append(Candidate(run.start(), run.start() + end, type_from_head(name),
+                                           "coined:title-case", f"name:{name}"))
+    lexical_ends = {c.end for c in st.candidates if c.lexicon is not None and c.type == "Task"
+                    and " " in c.lexicon}  # "Roof Segmentation" names more than "segmentation"
     for start, end in title_tasks(text[:title_end]):  # a known task ending the run is the name
         if end not in lexical_ends:
             st.candidates.append(Candidate(start, end, "Task", "title-task", f"name:{fold(text[start:end])}"))
@@ -163,8 +245,8 @@ def coined_names(doc: Doc) -> Doc:
     if prefix is not None:
         start, end, type_ = prefix
         name = text[start:end]
-        single = shape(name) or len(name.split()) == 1
-        if single or text.find(name, title_end) >= 0:  # a plain phrase must recur in the abstract
+        short = shape(name) or len(name.split()) <= 2  # "Urban Architect: ...", "Satellite Sunroof: ..."
+        if short or text.find(name, title_end) >= 0:  # a longer plain phrase must recur in the abstract
             st.candidates.append(Candidate(start, end, type_, "title-prefix", f"name:{name}"))
     for cue in CUE.finditer(text):
         run = CAPITALISED_RUN.match(text, cue.end())
@@ -175,4 +257,9 @@ def coined_names(doc: Doc) -> Doc:
             continue
         st.candidates.append(Candidate(run.start(), run.start() + len(name), None, "coined:cue",
                                        f"name:{name}"))
+    for cue in QUOTED_CUE.finditer(text) if '"' in text or "“" in text else ():
+        quoted = QUOTED_NAME.match(text, cue.end())
+        if quoted is not None:
+            st.candidates.append(Candidate(quoted.start(1), quoted.end(1), None, "coined:cue",
+                                           f"name:{quoted.group(1)}"))
     return doc

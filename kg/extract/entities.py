@@ -2,13 +2,18 @@
 
 1. Overlaps: the longest span wins ("GPU hours" over "GPU", "the CIFAR-10 dataset" never
    arises since only names are candidates); on equal spans the lexicon beats an acronym,
-   which beats a coined name. Software names (blockers) take part and then vanish.
-   Adjacent metric names join ("top-1" "test accuracy"), and modifiers make new names of
-   known ones ("Evolved Transformer", "Nvidia GPUs", "throughput per DSP").
+   which beats a coined name. Software and generic names (blockers) take part and then vanish.
+   Adjacent metric names join ("top-1" "test accuracy"), a device class after a device's
+   name is part of it ("A100 GPUs", "RISC-V SoC"), and modifiers make new names of known
+   ones ("Evolved Transformer", "Nvidia GPUs", "throughput per DSP").
 2. Grouping: spans with the same key (lexicon entry, acronym pair, coined name) or the same
    folded text are one entity; an acronym pair joins whatever covers its long form and
-   its short form.
-3. Typing: the lexicon's type; else the acronym long form's head noun; else the context of
+   its short form. The long form decides what the short form means in this paper: where
+   the two are lexicon names of different types ("Masked Autoencoders (MAE)" against the
+   metric MAE) or the long form's head noun gives another type, every use of the short form
+   takes the long form's type; where the long form is a blocker ("machine learning (ML)"),
+   so is every use of the short form.
+3. Typing (and a task used as a modifier, "a distributed training framework", is none): the lexicon's type; else the acronym long form's head noun; else the context of
    any mention (`kg.extract.context`); else a neighbour in a coordination ("ResNet,
    DenseNet and FractalNet"); else the type of a lexicon name inside a coined one
    ("DGX-A100" -> Hardware); else, for a title prefix or a coined shape, Method. Drafts
@@ -24,7 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.context import type_from_context
-from kg.extract.state import Candidate, DocState, EntityDraft, fold, state
+from kg.extract.state import AcronymPair, Candidate, DocState, EntityDraft, fold, state
 from kg.model import EntityType
 
 PRIORITY = {"lexicon": 0, "acronym": 1, "title-prefix": 2}
@@ -56,6 +61,31 @@ def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
         kept.append(cand)
         taken[cand.start:cand.end] = b"\x01" * cand.length
     return sorted(kept, key=lambda c: c.start)
+
+
+# Lexicon names of device classes that follow a device's own name ("A100 GPUs", "RISC-V SoC").
+DEVICE_CLASSES = frozenset({"GPU", "TPU", "NPU", "CPU", "FPGA", "ASIC", "DSP", "system on chip", "microcontroller",
+                            "AI accelerator"})
+DIGIT = re.compile(r"\d")
+
+
+def attach_device_classes(kept: list[Candidate], text: str) -> list[Candidate]:
+    """A device class right after a device's name is part of that mention, not a device of its
+    own: after a model number it is left out ("10,000 A100 GPUs" names the A100), after a name
+    without one it joins the name ("a RISC-V SoC", "Hopper GPUs"), which keeps the key of the
+    name so that its bare uses are the same entity."""
+    out: list[Candidate] = []
+    for cand in kept:
+        last = out[-1] if out else None
+        if (last is not None and cand.type == last.type == "Hardware" and cand.lexicon in DEVICE_CLASSES
+                and last.lexicon not in DEVICE_CLASSES and not text[last.end:cand.start].strip()
+                and cand.start > last.end):
+            if not DIGIT.search(text, last.start, last.end):
+                out[-1] = Candidate(last.start, cand.end, "Hardware", last.rule, last.key, last.lexicon,
+                                    last.wikidata)
+            continue
+        out.append(cand)
+    return out
 
 
 def join_metric_words(kept: list[Candidate], text: str) -> list[Candidate]:
@@ -134,6 +164,64 @@ class _Groups:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+def _pair_spans(pair: AcronymPair, by_span: dict[tuple[int, int], Candidate], by_end: dict[int, Candidate]
+                ) -> tuple[Candidate | None, Candidate | None]:
+    """The kept spans of a pair's long form (or a longer name ending with it) and short form."""
+    long = by_end.get(pair.long_end)
+    if long is not None and long.start > pair.long_start:
+        long = None
+    return long, by_span.get((pair.short_start, pair.short_end))
+
+
+def follow_long_forms(st: DocState, kept: list[Candidate]) -> None:
+    """Give every use of a short form the meaning of its long form (module docstring, 2.)."""
+    by_span = {(c.start, c.end): c for c in kept}
+    by_end = {c.end: c for c in kept}
+    meaning: dict[str, tuple[str, EntityType | None]] = {}  # short form's key -> its key and type here
+    for pair in st.acronyms:
+        long, short = _pair_spans(pair, by_span, by_end)
+        if long is None or short is None or long.key == short.key or short.key in meaning:
+            continue
+        long_type = long.type or pair.type
+        if long.blocker:
+            meaning[short.key] = (long.key, None)
+        elif short.lexicon is not None and long_type is not None and long_type != short.type:
+            meaning[short.key] = (f"acr:{pair.short}", long_type)
+    if meaning:
+        for cand in kept:
+            if cand.key in meaning:
+                (cand.key, cand.type), cand.lexicon, cand.wikidata = meaning[cand.key], None, None
+
+
+INITIALLED = re.compile(r"([A-Z]{2,4})-([A-Za-z][\w+]*)")
+WORDS = re.compile(r"[A-Za-z]+")
+
+
+def initialled_names(kept: list[Candidate], text: str) -> list[tuple[Candidate, Candidate]]:
+    """Pairs ("PC-DARTS", "Partially-Connected DARTS"): a name whose capitals before a hyphen are
+    the initials of the words that the other name puts before the same last word."""
+    shorts: dict[tuple[str, str], Candidate] = {}  # (last word, initials) -> the first such name
+    for cand in kept:
+        if text.find("-", cand.start + 2, cand.start + 5) < 0:  # "AB-" to "ABCD-": cheap test first
+            continue
+        match = INITIALLED.fullmatch(text, cand.start, cand.end)
+        if match and not cand.blocker:
+            shorts.setdefault((match.group(2), match.group(1).lower()), cand)
+    pairs: list[tuple[Candidate, Candidate]] = []
+    if not shorts:
+        return pairs
+    seen: set[str] = set()  # one pair per long name (its mentions share a key)
+    for cand in kept:
+        if cand.blocker or cand.key in seen:
+            continue
+        head, _, tail = text[cand.start:cand.end].rpartition(" ")
+        short = shorts.get((tail, "".join(w[0] for w in WORDS.findall(head)).lower())) if head else None
+        if short is not None:
+            seen.add(cand.key)
+            pairs.append((short, cand))
+    return pairs
+
+
 def group(st: DocState, kept: list[Candidate], text: str) -> list[EntityDraft]:
     groups = _Groups()
     by_span = {(c.start, c.end): c for c in kept}
@@ -144,14 +232,14 @@ def group(st: DocState, kept: list[Candidate], text: str) -> list[EntityDraft]:
             groups.union(cand.key, f"fold:{fold(text[cand.start:cand.end])}")
     pair_of: dict[str, tuple[str, str]] = {}
     for pair in st.acronyms:
-        long = by_end.get(pair.long_end)  # the long form, or a longer name ending with it
-        if long is not None and long.start > pair.long_start:
-            long = None
-        short = by_span.get((pair.short_start, pair.short_end))
-        if long is None or short is None:
+        long, short = _pair_spans(pair, by_span, by_end)
+        if long is None or short is None or long.blocker:
             continue
         groups.union(long.key, short.key)
         pair_of[long.key] = (text[long.start:long.end], pair.short)
+    for short, long in initialled_names(kept, text):
+        groups.union(short.key, long.key)
+        pair_of.setdefault(long.key, (text[long.start:long.end], text[short.start:short.end]))
     pair_by_root = {groups.find(key): pair for key, pair in pair_of.items()}  # roots after all unions
     members: dict[str, list[Candidate]] = {}
     for cand in kept:
@@ -211,13 +299,34 @@ def _type_by_coordination(drafts: list[EntityDraft], text: str) -> None:
                 (left if left.type is None else right).type = left.type or right.type
 
 
+# A task name that modifies the noun after it names a kind of thing, not a problem the paper
+# addresses: "a distributed training framework", "image generation models", "Retrieval-Augmented
+# Generation" ("text-to-video diffusion models" still names the task).
+TASK_AS_MODIFIER = re.compile(r"(?:[ ]+(?:models?|frameworks?|paradigms?|systems?|pipelines?|"
+                              r"engines?|libraries|library|tools?|architectures?)\b|-[A-Za-z]+ed\b|"
+                              r"-(?:based|aware|free|specific|oriented|centric|like)\b)")
+
+
+def drop_task_modifiers(drafts: list[EntityDraft], text: str) -> list[EntityDraft]:
+    """Task mentions that only modify a noun are dropped, and tasks left without a mention."""
+    kept: list[EntityDraft] = []
+    for draft in drafts:
+        if draft.type == "Task":
+            draft.spans = [c for c in draft.spans if not TASK_AS_MODIFIER.match(text, c.end)]
+        if draft.spans:
+            kept.append(draft)
+    return kept
+
+
 @Language.component("kg_entities")
 def entities(doc: Doc) -> Doc:
     st = state(doc)
     text = st.text
     starts = {start for start, _ in st.sentences.bounds}
-    kept = join_metric_words(resolve_overlaps(st.candidates), text)
+    kept = join_metric_words(attach_device_classes(resolve_overlaps(st.candidates), text), text)
     st.kept = extend_names(kept, text, starts, text.find("\n"))
+    follow_long_forms(st, st.kept)
     st.entities = group(st, st.kept, text)
     type_drafts(st, st.entities, text, st.candidates)
+    st.entities = drop_task_modifiers(st.entities, text)
     return doc

@@ -19,7 +19,7 @@ for _type, _words in {
               "propagation backpropagation regularization normalization alignment composition "
               "annealing sampling decomposition augmentation pruning quantization quantisation "
               "embedding embeddings system compiler library agent prompting "
-              "tree perceptron machine machines autoencoder gan",
+              "tree perceptron machine machines autoencoder gan pretraining finetuning",
     "Dataset": "dataset datasets benchmark benchmarks corpus corpora suite collection testbed",
     "Hardware": "unit processor processors accelerator accelerators chip chips co-processor "
                 "coprocessor supercomputer gpu gpus tpu tpus fpga fpgas asic asics soc socs npu "

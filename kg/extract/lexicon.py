@@ -2,19 +2,23 @@
 
 File format: a header ``name<TAB>aliases<TAB>wikidata``, ``#`` comment lines, aliases
 separated by `` | ``; the entity type comes from the file name (method.tsv -> Method ...).
-``software.tsv`` lists libraries and tools: they are matched so that no other rule tags
-them (they block overlapping spans) and yield no entity.
+``software.tsv`` lists libraries and tools, ``generic.tsv`` names that look like entities but
+are not (research fields, generic training stages): both are matched so that no other rule
+tags them (they block overlapping spans) and yield no entity.
 
 Surface variants are generated, so the files list each name once:
 - hyphen / space / no separator: "CIFAR-10" = "CIFAR10" = "CIFAR 10", "pre-training" =
   "pretraining", "object detection" = "object-detection"; letter-digit boundaries after
   two letters and version suffixes likewise ("RTX 4090" = "RTX4090" = "RTX-4090", "MobileNetV2" =
   "MobileNet-V2" = "MobileNet V2");
+- British spellings of lower-case names: "quantization" = "quantisation", "normalizing flow"
+  = "normalising flow";
 - plurals of the last word: "GPUs", "A100s", "Transformers", "latencies" (not for datasets
   and tasks, which text does not pluralise).
 Case rule (why: short upper-case names collide with words, "MAP"/"map", "OPT"/"opt"):
-- a name without upper-case letters matches case-insensitively ("image classification"
-  also matches "Image Classification" in a title);
+- a name without upper-case letters (other than the D of "3D") matches case-insensitively
+  ("image classification" also matches "Image Classification" in a title, "3D object
+  detection" "3D Object Detection");
 - a multi-word name in Title Case without all-caps or mixed-case words ("Direct Preference
   Optimization") matches case-insensitively too;
 - a single mixed-case word of five or more letters with an internal capital ("ImageNet",
@@ -41,9 +45,9 @@ from kg.extract.state import BLOCK, Candidate, state
 from kg.model import ENTITY_TYPES, EntityType
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
-SOFTWARE = "software"
+BLOCKING_FILES = ("software", "generic")  # matched, never entities
 FILE_TYPES: dict[str, EntityType | None] = {t.lower(): t for t in ENTITY_TYPES}
-FILE_TYPES[SOFTWARE] = None
+FILE_TYPES.update(dict.fromkeys(BLOCKING_FILES))
 UNCOUNTED = ("Dataset", "Task")  # names that are not pluralised in text ("ImageNet", "image classification")
 
 
@@ -53,10 +57,11 @@ class Entry:
     name: str
     aliases: tuple[str, ...]
     wikidata: str | None
+    source: str = ""  # the file stem, which names a blocker's kind
 
     @property
     def key(self) -> str:
-        return f"lex:{self.type}:{self.name}" if self.type else f"{BLOCK}{SOFTWARE}:{self.name}"
+        return f"lex:{self.type}:{self.name}" if self.type else f"{BLOCK}{self.source}:{self.name}"
 
 
 def read_lexicon(directory: Path = LEXICON_DIR) -> tuple[Entry, ...]:
@@ -65,7 +70,7 @@ def read_lexicon(directory: Path = LEXICON_DIR) -> tuple[Entry, ...]:
     for stem, type_ in FILE_TYPES.items():
         path = directory / f"{stem}.tsv"
         if path.exists():
-            entries.extend(_read_file(path, type_))
+            entries.extend(_read_file(path, type_, stem))
     return tuple(entries)
 
 
@@ -83,23 +88,29 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
             yield number, fields
 
 
-def _entry(path: Path, number: int, fields: list[str], type_: EntityType | None) -> Entry:
+def _entry(path: Path, number: int, fields: list[str], type_: EntityType | None, source: str) -> Entry:
     name = fields[0].strip() if fields else ""
     if not name:
         raise KgInputError("lexicon entry without a name", path, number)
     aliases = tuple(a.strip() for a in (fields[1] if len(fields) > 1 else "").split("|") if a.strip())
     wikidata = fields[2].strip() if len(fields) > 2 and fields[2].strip() else None
-    return Entry(type_, name, aliases, wikidata)
+    return Entry(type_, name, aliases, wikidata, source)
 
 
-def _read_file(path: Path, type_: EntityType | None) -> Iterator[Entry]:
+def _read_file(path: Path, type_: EntityType | None, source: str) -> Iterator[Entry]:
     for number, fields in _rows(path):
-        yield _entry(path, number, fields, type_)
+        yield _entry(path, number, fields, type_, source)
 
 
 _LETTER_DIGIT = re.compile(r"(?<=[A-Za-z]{2})(?<![a-z][Vv])[ -]?(?=\d)")
 _VERSION = re.compile(r"(?<=[a-z])[ -]?(?=[Vv]\d+(?:\.\d+)?$)")
 _WORD = re.compile(r"[A-Za-z]+")
+_IZE = re.compile(r"(?<=[a-z])iz(?=e|ation|ing|er)")  # "quantization" = "quantisation"
+
+
+def british_spellings(name: str) -> set[str]:
+    """-ise / -isation forms of a lower-case name written with -ize / -ization."""
+    return {_IZE.sub("is", name)} if name.islower() and _IZE.search(name) else set()
 _SEPARATOR = re.compile(r"[\s-]")
 
 
@@ -115,6 +126,8 @@ def surface_variants(name: str, plurals: bool = True) -> set[str]:
             forms |= {_LETTER_DIGIT.sub(sep, form) for sep in ("", "-", " ")}
         if _VERSION.search(form):
             forms |= {_VERSION.sub(sep, form) for sep in ("", "-", " ")}
+    for form in list(forms):
+        forms |= british_spellings(form)
     if plurals:
         forms |= {plural(form) for form in forms}
     return {f for f in forms if f.strip()}
@@ -129,9 +142,12 @@ def plural(name: str) -> str:
     return name + "s"
 
 
+_DIMENSIONS = re.compile(r"(?<![\w-])\d[Dd](?![\w])")  # "3D", "2D": the same word in any case
+
+
 def case_insensitive(name: str) -> bool:
     """The case rule of the module docstring."""
-    if not any(ch.isupper() for ch in name):
+    if not any(ch.isupper() for ch in _DIMENSIONS.sub("", name)):
         return True
     words = _WORD.findall(name)
     if _SEPARATOR.search(name.strip()):

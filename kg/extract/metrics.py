@@ -6,7 +6,8 @@ before a metric head ("footprint", "time", "cost", "length", ...) make a Metric 
 comparison cue stands before the phrase ("reduces", "lower", "less", "reduces the",
 "improvement in", ...) or a
 quantity follows it ("by 25%", "of 3.6%", "from 36 hours"). Modifiers are lower-case
-words that are not function words, adverbs (-ly) or comparison words.
+words that are not function words, adverbs (-ly) or comparison words. A few heads name a
+measure alone right after a comparative ("3.7x smaller size", "higher speed").
 """
 
 from __future__ import annotations
@@ -37,8 +38,14 @@ NOT_MODIFIERS = frozenset((
     "increasing decreasing same similar comparable competitive overall total significant substantial "
     "high low good best worst great large small new novel state-of-the-art both all each every much many "
     "up down also further even very while whereas achieves achieve achieved achieving maintaining "
-    "maintains maintain speeds speed cuts saves saving").split())
+    "maintains maintain speeds speed cuts saves saving between among across per via within around about "
+    "through during after before against toward towards upon along beyond").split())
 MAX_MODIFIERS = 3
+# Sizes and lengths that set an experiment up rather than measure its outcome: "a larger batch
+# size", "longer context length" are hyperparameters, not metrics.
+SETUP_SIZES = re.compile(r"\b(?:batch|mini-?batch|window|step|kernel|patch|hidden|vocabulary|context|sequence|"
+                         r"input|chunk|block|tile|beam|group|population|sample|embedding|image|grid|prompt|"
+                         r"prefix|cache line|page)\s+(?:size|sizes|length|lengths)$")
 
 
 def _phrase_start(text: str, head_start: int) -> int | None:
@@ -64,6 +71,17 @@ def _phrase_start(text: str, head_start: int) -> int | None:
     return modifiers[-1][0] if cued else -modifiers[-1][0] - 1
 
 
+# Heads that name a measure on their own right after a comparative ("smaller size", "higher speed").
+STANDALONE = frozenset("size speed cost costs footprint overhead bandwidth".split())
+COMPARATIVES = frozenset("smaller larger lower higher faster slower better worse less more fewer reduced "
+                         "improved increased decreased".split())
+
+
+def _compared(text: str, head_start: int) -> bool:
+    word = MODIFIER_WORDS.search(text, max(0, head_start - 30), head_start)
+    return word is not None and word.group(1) in COMPARATIVES
+
+
 @Language.component("kg_metric_phrases")
 def metric_phrases(doc: Doc) -> Doc:
     st = state(doc)
@@ -71,11 +89,16 @@ def metric_phrases(doc: Doc) -> Doc:
     for head in HEAD.finditer(text):
         start = _phrase_start(text, head.start())
         if start is None:
+            if head.group() in STANDALONE and _compared(text, head.start()):  # "3.7x smaller size"
+                st.candidates.append(Candidate(head.start(), head.end(), "Metric", "metric-phrase",
+                                               f"name:{fold(head.group())}"))
             continue
         if start < 0:  # no cue before: a quantity must follow ("acceptance length by 25%")
             if not QUANTITY_AFTER.match(text, head.end()):
                 continue
             start = -start - 1
         name = text[start:head.end()]
+        if SETUP_SIZES.search(name):
+            continue
         st.candidates.append(Candidate(start, head.end(), "Metric", "metric-phrase", f"name:{fold(name)}"))
     return doc

@@ -2,13 +2,14 @@
 
 Cues, each within one sentence:
 - "we / this paper / this work [also] propose / introduce / present / develop / describe /
-  engineer / term / call ..." marks the first eligible name after the verb (within 100
+  engineer / term / call ...", and "by introducing / proposing ..." marks the first eligible name after the verb (within 100
   characters, its object: no preposition between unless the name follows a comma, "a
   framework for X, NAME"), the names listed with it, and the parts defined after it ("we
   propose A (X), which has (1) Tower Module (TM), (2) ...": acronyms with a Title Case long
-  form), all within 600 characters;
+  form, not used as a modifier: "for Computer-Aided Design (CAD) sketches" is the setting),
+  all within 600 characters;
 - "called / named / dubbed / termed X" (the name found by `kg.extract.coined`);
-- "our X", "(the) proposed X", "the newly introduced X", "under the name X", and
+- "our X", "(the) proposed X" (not "recently / previously proposed X"), "the newly introduced X", "under the name X", and
   "X, a novel / new ...", "X is a new ...";
 - a coined name opening the title before ":".
 Eligible: names not from the lexicon (well known, so not new) of type Method, Dataset,
@@ -28,16 +29,27 @@ from spacy.tokens import Doc
 
 from kg.extract.coined import shape
 from kg.extract.entities import COORDINATION
-from kg.extract.heads import PROPOSAL_SUBJECT, PROPOSAL_VERB
+from kg.extract.heads import PROPOSAL_SUBJECT, PROPOSAL_VERB, type_from_head
 from kg.extract.state import DocState, EntityDraft, state
 
-VERB = re.compile(rf"\b{PROPOSAL_SUBJECT}\s+(?:[a-z]+\s+){{0,2}}?{PROPOSAL_VERB}")
-BEFORE = re.compile(r"(?:\b[Oo]ur|\bproposed|\bnewly (?:introduced|proposed|released|collected)|"
+VERB = re.compile(rf"\b{PROPOSAL_SUBJECT}\s+(?:[a-z]+\s+){{0,2}}?{PROPOSAL_VERB}"
+                  r"|\bby (?:introducing|proposing|presenting)\b")
+BEFORE = re.compile(r"(?:\b[Oo]ur|(?<!recently )(?<!previously )(?<!originally )(?<!been )(?<!was )(?<!were )\bproposed|\bnewly (?:introduced|proposed|released|collected)|"
                     r"\bunder the name)\s+(?:new\s+|novel\s+|final\s+|resulting\s+|best\s+)?[\"“]?$")
 AFTER = re.compile(r"\s*(?:,|\bis|\(|-|–|:)\s*"
                    r"(?:(?:a|an)\s+(?:\w+\s+)?(?:novel|new)\b|our\b|the proposed\b)")
 TITLE_CASE = re.compile(r"[A-Z0-9][\w-]*(?:\s+(?:[A-Z0-9][\w-]*|of|for|and|to|in|on|with|the|a))*")
 PROPOSABLE = (None, "Method", "Dataset", "Hardware", "Task")
+# "a Computer-Aided Design (CAD) sketch": a defined name that modifies the noun after it is
+# the setting of the contribution, not a part of it.
+ATTRIBUTIVE = re.compile(r"\)\s+(?!(?:and|or|which|that|to|is|are|with|for|as|in|on|by|of|from|via)\b)([a-z][\w-]*)")
+
+
+def _attributive(text: str, short_end: int) -> bool:
+    """Whether the defined name modifies the word after it, which is not a head noun that says
+    what the name is ("Time Series MambaMixer (TSM2) architectures" names architectures)."""
+    match = ATTRIBUTIVE.match(text, short_end)
+    return match is not None and type_from_head(match.group(1)) not in ("Method", "Dataset", "Hardware")
 CUE_WINDOW = 100
 LIST_WINDOW = 600  # how far after the verb its list of parts may run
 PREPOSITION = re.compile(r"\b(?:for|of|to|on|in|with|from|by|that|which|into|over|under|using|via)\b")
@@ -64,7 +76,8 @@ def mark_proposed(st: DocState, text: str) -> None:
         if (start, end) in named_spans or BEFORE.search(text[max(sent_start, start - 30):start]) \
                 or AFTER.match(text, end, min(sent_end, end + 40)):
             draft.proposed = True
-    defined = {(p.long_start, p.long_end) for p in st.acronyms if TITLE_CASE.fullmatch(p.long)}
+    defined = {(p.long_start, p.long_end) for p in st.acronyms
+               if TITLE_CASE.fullmatch(p.long) and not _attributive(text, p.short_end)}
     starts = [start for (start, _), _ in mentions]
     for verb in VERB.finditer(text):
         _mark_after_verb(st, text, verb.end(), mentions, starts, defined)

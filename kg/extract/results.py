@@ -11,10 +11,12 @@ Not results: numbers inside a name ("CIFAR-10", "top-1"), years, numbers glued t
 ("3D", "16K sequences"), magnitudes that size the setup ("8B-parameter", "3.5T tokens") --
 an M/B/K count is kept only after "only / just / merely / fewer / less than" or when
 a reduction is reported ("reduces parameters by 5M").
-Metric: after "by" / "of" ("cuts latency by 3x", "a speedup of 2x") the nearest Metric
+Metric: the unit's own name where it is one ("7.5 fps"); after "by" / "of" ("cuts latency by
+3x", "a speedup of 2x") the nearest Metric
 mention before the number in the clause; else the first one after the number when nothing
 but words lies between (≤ 40 chars); else the nearest before, else the nearest after. A
-number without unit takes only a metric right after it; the two ends of a range share one.
+number without unit takes only a metric right after it ("6.6 BLEU") or right before it ("at
+framerate 50", "a BLEU of 30"); the two ends of a range share one.
 Clauses split sentences at ";" and "while / whilst / whereas". Lists pair up in order:
 "17.77%, 2.49x, and 2.32x reductions on latency, energy, and area".
 A time, frame-rate, size or level unit only takes a metric of its kind ("36 hours" is not an
@@ -68,6 +70,7 @@ CHANGE_BEFORE = re.compile(r"(?:\bby|\bup to|\bimprov\w*|\breduc\w*|\bincreas\w*
                            r"\bgains?|\boutperform\w*|\bsav\w*|\bspeed\w*|\bexceed\w*)[^.;]{0,25}$")
 SETUP_OK = re.compile(r"\b(?:only|just|merely|fewer|less than|reduc\w*|sav\w*)\s+(?:\w+\s+)?$")
 YEAR = re.compile(r"(?:19|20)\d\d")
+METRIC_THEN_VALUE = re.compile(r"[ \t]*(?:of|=|:)?[ \t]*")
 FROM = re.compile(r"\bfrom\s+$")
 
 
@@ -78,6 +81,7 @@ class Number:
     start: int
     end: int
     pre: str
+    digits_end: int  # where the number ends and its unit begins
     range_start: bool = False  # the first end of a range; the next number is the other end
 
 
@@ -94,7 +98,7 @@ def find_numbers(text: str, start: int, end: int) -> list[Number]:
         unit, unit_end = _unit(text, match.end(), end)
         if not unit and unit_end < end and GLUED.match(text, unit_end):
             continue
-        found = [Number(value, unit, match.start("num"), unit_end, match.group("pre") or "")]
+        found = [Number(value, unit, match.start("num"), unit_end, match.group("pre") or "", match.end())]
         join = RANGE_JOIN.match(text, unit_end, end)
         second = RANGE_END.match(text, join.end(), end) if join else None
         if second is not None:
@@ -103,7 +107,7 @@ def find_numbers(text: str, start: int, end: int) -> list[Number]:
             if not glued and (unit2 or not unit):
                 found[0].unit = found[0].unit or unit2
                 found[0].range_start = True
-                found.append(Number(_value(second), unit2 or unit, second.start("num"), end2, ""))
+                found.append(Number(_value(second), unit2 or unit, second.start("num"), end2, "", second.end()))
                 pos = end2
         if FROM.search(text, max(start, match.start() - 6), match.start()):
             for number in found:
@@ -150,6 +154,14 @@ UNIT_FITS = {unit: re.compile(pattern, re.I) for unit, pattern in (
 )}
 
 
+FRAME_RATE = re.compile(r"fps|frame ?rate|frames per second", re.I)
+
+
+def _implied_unit(metric: str) -> str:
+    """The unit a bare number takes from its metric: a frame rate is in FPS ("at framerate 50")."""
+    return "FPS" if FRAME_RATE.search(metric) else ""
+
+
 def _fits(unit: str, metric: tuple[int, int, str]) -> bool:
     pattern = UNIT_FITS.get(unit)
     return pattern is None or bool(pattern.search(metric[2]))
@@ -162,10 +174,15 @@ def _metric_for(text: str, number: Number, metrics: list[Span], starts: list[int
                 clause: tuple[int, int]) -> Span | None:
     """`metrics` are the sentence's Metric mentions (sorted, not overlapping), `starts` theirs."""
     i = bisect_left(starts, number.end)
-    after = next((m for m in metrics[i:i + 8] if m[1] <= clause[1] and _fits(number.unit, m)), None)
-    if not number.unit:  # a bare number needs its metric right after it: "6.6 BLEU", "10^4 GPU hours"
-        return after if after is not None and not text[number.end:after[0]].strip() else None
     j = bisect_right(starts, number.start)
+    if j < i:  # the unit is itself a metric's name: "7.5 fps"
+        return metrics[j]
+    after = next((m for m in metrics[i:i + 8] if m[1] <= clause[1] and _fits(number.unit, m)), None)
+    if not number.unit:  # a bare number needs its metric right after it ("6.6 BLEU", "10^4 GPU hours")
+        if after is not None and not text[number.end:after[0]].strip():  # or right before it ("at framerate 50")
+            return after
+        last = metrics[j - 1] if j else None
+        return last if last is not None and METRIC_THEN_VALUE.fullmatch(text, last[1], number.start) else None
     before = next((m for m in reversed(metrics[max(0, j - 8):j])
                    if m[0] >= clause[0] and m[1] <= number.start and _fits(number.unit, m)), None)
     if before is not None and BY_OR_OF.search(text, max(clause[0], number.start - 30), number.start):
@@ -247,7 +264,8 @@ def find_results(st: DocState, text: str) -> list[Result]:
 
 def _sentence_results(text: str, sentence: _Sentence, named: bytearray, main: EntityDraft | None,
                       sentences: Sentences) -> list[Result]:
-    numbers = [n for n in find_numbers(text, sentence.start, sentence.end) if named.find(1, n.start, n.end) < 0]
+    numbers = [n for n in find_numbers(text, sentence.start, sentence.end)
+               if named.find(1, n.start, n.digits_end) < 0]  # a unit may be a metric's name ("7.5 fps")
     if not numbers:
         return []
     metrics = sentence.spans("Metric")
@@ -268,7 +286,7 @@ def _sentence_results(text: str, sentence: _Sentence, named: bytearray, main: En
         if metric is None or _is_setup(text, number, clause[0]):
             continue
         results.append(Result(
-            metric=metric[2], value=number.value, unit=number.unit,
+            metric=metric[2], value=number.value, unit=number.unit or _implied_unit(metric[2]),
             relative=_relative(text, number, clause), sentence=sentences.evidence(number.start, number.end),
             start=number.start, end=number.end,
             dataset=_nearest(sentence.spans("Dataset"), number),
@@ -317,17 +335,42 @@ REPORTED_AFTER = re.compile(r"\s*(?:reductions?|savings?|improvements?|overheads
                             r"(?:accuracy|latency|throughput))")
 
 
+# Uses of a metric's words that name no measure: "at inference time" (when), "to speed up the
+# search" (a verb).
+WHEN_BEFORE = re.compile(r"\b(?:at|during)\s+$")
+VERB_BEFORE = re.compile(r"\b(?:to|can|could|will|would|may|might|and|or|that|which|help|helps)\s+$")
+VERB_AFTER = re.compile(r"\s+(?:the|a|an|this|these|their|its|our|training|inference|convergence)\b")
+
+
+def names_no_metric(text: str, start: int, end: int) -> bool:
+    """Whether the metric words at text[start:end] are an adverbial of time or a verb."""
+    surface = text[start:end].lower()
+    before = text[max(0, start - 12):start]
+    if surface.endswith("time") and WHEN_BEFORE.search(before):
+        return True
+    return surface == "speed up" and bool(VERB_BEFORE.search(before) or VERB_AFTER.match(text, end))
+
+
+def drop_non_metric_mentions(st: DocState, text: str) -> None:
+    """Drop the mentions of metric words that name no measure (`names_no_metric`)."""
+    for draft in st.entities:
+        if draft.type == "Metric":
+            draft.spans = [c for c in draft.spans if not names_no_metric(text, c.start, c.end)]
+    st.entities = [d for d in st.entities if d.spans]
+
+
 def drop_unreported_metrics(st: DocState, text: str) -> None:
-    """Keep a generic metric word only where the abstract reports or optimises it: a result
-    uses it, a comparison / optimisation cue stands next to one of its mentions, or it is
-    listed with a metric that is kept ("latency, energy, and area")."""
+    """Keep a generic metric word only where the abstract reports or optimises it: a result uses it, a
+    comparison / optimisation cue stands next to one of its mentions, or it is listed with a
+    metric that is kept ("latency, energy, and area"). A mention is generic by its own last
+    word or by its lexicon name's ("memory consumption" is "memory")."""
     used = {fold_name(r.metric) for r in st.results}
 
     def reported(draft: EntityDraft) -> bool:
         for c in draft.spans:
             surface = text[c.start:c.end]
-            head = surface.lower().split()[-1]
-            if head not in GENERIC_METRICS or fold_name(surface) in used:
+            heads = {name.lower().split()[-1] for name in (surface, draft.lexicon or surface)}
+            if not heads & GENERIC_METRICS or fold_name(surface) in used:
                 return True
             if REPORTED_BEFORE.search(text, max(0, c.start - 40), c.start) or REPORTED_AFTER.match(text, c.end):
                 return True
@@ -348,6 +391,7 @@ def drop_unreported_metrics(st: DocState, text: str) -> None:
 @Language.component("kg_results")
 def results(doc: Doc) -> Doc:
     st = state(doc)
+    drop_non_metric_mentions(st, st.text)
     st.results = find_results(st, st.text)
     drop_unreported_metrics(st, st.text)
     return doc

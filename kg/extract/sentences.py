@@ -11,6 +11,7 @@ Decimals and "e.g." are single tokens in spaCy's English tokenizer, so they neve
 
 from __future__ import annotations
 
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -22,18 +23,20 @@ ABBREVIATIONS = frozenset({"al", "approx", "vs", "cf", "Fig", "Eq", "val", "resp
 def fix_sentences(doc: Doc) -> Doc:
     if doc.has_annotation("DEP"):
         return doc  # a trained parser set the boundaries; they cannot be changed after parsing
-    # Each assignment to is_sent_start costs a pass over the doc in spaCy, so only changes are made.
+    # Token.is_sent_start's setter scans the whole doc on every call (quadratic on text with
+    # many corrections), so the boundaries are edited as one array and written back once.
+    starts = doc.to_array(SENT_START).astype("int64")
     in_title = True
-    for i, token in enumerate(doc[1:], 1):
+    for i in range(1, len(doc)):
         if in_title:
             if "\n" in doc[i - 1].text or "\n" in doc[i - 1].whitespace_:
                 in_title = False
-                if not token.is_sent_start:
-                    token.is_sent_start = True
-            elif token.is_sent_start:
-                token.is_sent_start = False
-        elif token.is_sent_start and _continues(doc, i):
-            token.is_sent_start = False
+                starts[i] = 1
+            else:
+                starts[i] = -1
+        elif starts[i] == 1 and _continues(doc, i):
+            starts[i] = -1
+    doc.from_array([SENT_START], starts.astype("uint64").reshape(-1, 1))  # -1 wraps as spaCy expects
     return doc
 
 

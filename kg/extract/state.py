@@ -26,7 +26,7 @@ BLOCK = "block:"
 @dataclass(slots=True)
 class Candidate:
     """A span that may name an entity; `type` None until some rule types it. A key starting
-    with `BLOCK` marks a blocker (a software name, a web address): it wins overlaps like
+    with `BLOCK` marks a blocker (a software or generic name, a web address): it wins overlaps like
     any span but yields no entity."""
 
     start: int

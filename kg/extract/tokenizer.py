@@ -4,6 +4,9 @@
   tasks", "GPU~hours") otherwise glues two words into one token the lexicon cannot match.
 - "/" between digits is split ("CIFAR-10/100" -> "CIFAR-10", "/", "100"), so the first
   name is found.
+- A sentence's full stop after a name ending in an internal capital ("... on a RISC-V SoC.")
+  is split off: spaCy splits "." only after a lower-case letter or two capitals, so "SoC."
+  stayed one token the lexicon could not match.
 - A number glued to ``times`` ("6times", LaTeX debris of ``6$\\times$``) is split, so the
   number and the word are tokens of their own.
 - Linear time on long runs of punctuation: spaCy strips affixes one at a time, copying the
@@ -23,10 +26,12 @@ EXTRA_INFIXES = (r"(?<=\S)~(?=\S)", r"(?<=[0-9])(?=times\b)", r"(?<=[0-9])/(?=[0
 # joins the patterns into one alternation).
 PREFIX_RUN = r"(?P<prefix_run>[^\w\s])(?P=prefix_run){3,}"
 SUFFIX_RUN = r"(?P<suffix_run>[^\w\s])(?P=suffix_run){3,}"
+CAMEL_FULL_STOP = r"(?<=[a-z][A-Z])\."
 
 
 def customise_tokenizer(nlp: Language) -> None:
     infixes = list(nlp.Defaults.infixes or ()) + list(EXTRA_INFIXES)
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.tokenizer.prefix_search = compile_prefix_regex([PREFIX_RUN, *(nlp.Defaults.prefixes or ())]).search
-    nlp.tokenizer.suffix_search = compile_suffix_regex([SUFFIX_RUN, *(nlp.Defaults.suffixes or ())]).search
+    nlp.tokenizer.suffix_search = compile_suffix_regex([SUFFIX_RUN, *(nlp.Defaults.suffixes or ()),
+                                                        CAMEL_FULL_STOP]).search

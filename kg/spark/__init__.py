@@ -21,6 +21,23 @@ also needs a Java runtime). The stages and what runs where:
 Nothing the size of the corpus is collected to the driver. See docs/spark.md.
 """
 
-from kg.spark.engine import build, extract
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["build", "extract"]
+
+
+def build(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    """kg.spark.engine.build (imported when called: the Python workers that import this
+    package to run a task do not need spaCy unless they extract)."""
+    from kg.spark.engine import build as run
+
+    return run(*args, **kwargs)
+
+
+def extract(*args: Any, **kwargs: Any) -> int:
+    """kg.spark.engine.extract, imported when called."""
+    from kg.spark.engine import extract as run
+
+    return run(*args, **kwargs)

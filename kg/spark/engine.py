@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.export.rdf import DEFAULT_BASE_IRI, header_subject
-from kg.spark.extract import extraction_lines, planned_papers
 from kg.spark.export import write_neo4j_parts, write_ntriples_parts
+from kg.spark.extraction import extraction_lines, planned_papers
 from kg.spark.graph import assemble, graph_stats
 from kg.spark.io import FileSystem, input_errors, read_papers, save_parts, staged_output
 from kg.spark.resolve import resolve

@@ -17,8 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.export.attributes import Column, Table, clean_attributes
-from kg.export.neo4j import (ARRAY_DELIMITER_OPTION, NodeSet, RelationshipSet, _node_csv,
-                             _relationship_csv)
+from kg.export.neo4j import (
+    ARRAY_DELIMITER_OPTION,
+    NodeSet,
+    RelationshipSet,
+    _node_csv,
+    _relationship_csv,
+)
 from kg.export.rdf import header_subject, node_subjects, ntriples_lines
 from kg.graph.schema import NODE_KINDS, RELATIONS
 from kg.spark.io import FileSystem, dumps, loads, save_parts

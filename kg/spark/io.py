@@ -12,6 +12,7 @@ when every part is written, as kg.staging does on one machine.
 
 from __future__ import annotations
 
+import logging
 import pickle
 import re
 import tempfile
@@ -21,7 +22,8 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from kg.corpus import _READERS, read_papers as read_local_papers
+from kg.corpus import _READERS
+from kg.corpus import read_papers as read_local_papers
 from kg.corpus.detect import detect_format
 from kg.corpus.record import to_paper
 from kg.errors import KgInputError
@@ -33,6 +35,7 @@ PAPER_SCHEMA = "id string, source int, uri string, line long, paper binary"
 """A paper read: its id, where it was read (source index, file, line) and the pickled Paper;
 `paper` is null for a record with neither title nor abstract."""
 _LISTED = 5
+_log = logging.getLogger("kg.spark")
 _INPUT_ERROR = re.compile(r"kg\.errors\.KgInputError: (.*)")
 
 
@@ -48,7 +51,8 @@ def read_papers(spark: SparkSession, sources: Sequence[str | Path], fmt: str | N
     """The papers of `sources` (paths, globs or URIs; the bundled listing when empty) as a
     DataFrame of ``id string, paper binary``: one paper per id, the first read kept as
     `kg.corpus.read_papers` does (first source, then file name, then line)."""
-    from pyspark.sql import Window, functions as F
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
 
     if sources:
         for source in sources:
@@ -69,7 +73,7 @@ def read_papers(spark: SparkSession, sources: Sequence[str | Path], fmt: str | N
         ranked = papers.withColumn("rank", F.row_number().over(first))
         kept = ranked.where(F.col("rank") == 1).select("id", "paper").persist()
         total, unique = papers.count(), kept.count()
-        warn = warn or (lambda message: None)
+        warn = warn or _log.warning
         if total > unique:
             duplicates = [r.id for r in ranked.where(F.col("rank") == 2).select("id")
                           .orderBy("id").limit(_LISTED + 1).collect()]
@@ -109,7 +113,7 @@ def input_errors() -> Iterator[None]:
         yield
     except KgInputError:
         raise
-    except Exception as err:  # noqa: BLE001 - Py4J and PySpark wrap task failures in several types
+    except Exception as err:
         found = _INPUT_ERROR.search(str(err))
         if found is None:
             raise
@@ -183,12 +187,12 @@ def staged_output(spark: SparkSession, target: str) -> Iterator[str]:
     prefix = f"{parent}/" if parent or target.startswith("/") else ""
     staging, retired = f"{prefix}.{name}.kg-staging", f"{prefix}.{name}.kg-old"
     fs = FileSystem(spark, target)
+    if fs.exists(target) and not fs.is_dir(target):
+        raise KgInputError(f"{target} exists and is not a directory")
     fs.delete(staging)
     try:
         yield staging
         if fs.exists(target):
-            if not fs.is_dir(target):
-                raise KgInputError(f"{target} exists and is not a directory")
             fs.delete(retired)
             fs.rename(target, retired)
         fs.rename(staging, target)

@@ -102,22 +102,31 @@ def components(links: DataFrame) -> DataFrame:
     from pyspark.sql import functions as F
 
     edges = links.union(links.select(F.col("b").alias("a"), F.col("a").alias("b"))).distinct().persist()
-    labels = edges.groupBy("a").agg(F.min("b").alias("m")) \
-        .select(F.col("a").alias("node"), F.least("a", "m").alias("label")).localCheckpoint()
+    labels = _cut(edges.groupBy("a").agg(F.min("b").alias("m"))
+                  .select(F.col("a").alias("node"), F.least("a", "m").alias("label")))
     while True:
         smallest = edges.join(labels.select(F.col("node").alias("b"), F.col("label").alias("seen")), "b") \
             .groupBy("a").agg(F.min("seen").alias("seen"))
         step = labels.join(smallest.withColumnRenamed("a", "node"), "node") \
             .select("node", F.least("label", "seen").alias("label"))
         their = step.select(F.col("node").alias("label"), F.col("label").alias("jump"))
-        jumped = step.join(their, "label", "left") \
-            .select("node", F.least("label", F.coalesce("jump", "label")).alias("label")).localCheckpoint()
+        jumped = _cut(step.join(their, "label", "left")
+                      .select("node", F.least("label", F.coalesce("jump", "label")).alias("label")))
         changed = jumped.join(labels.withColumnRenamed("label", "before"), "node") \
             .where(F.col("label") != F.col("before")).count()
         labels = jumped
         if not changed:
             edges.unpersist()
             return labels
+
+
+def _cut(frame: DataFrame) -> DataFrame:
+    """`frame` computed and its lineage cut, so each round's plan stays small: a reliable
+    checkpoint when the context has a checkpoint directory (set one on clusters that may
+    lose executors), else a local one (executor storage)."""
+    if frame.sparkSession.sparkContext.getCheckpointDir():
+        return frame.checkpoint()
+    return frame.localCheckpoint()
 
 
 def _truthy(column: str) -> Column:
@@ -144,14 +153,25 @@ def _join_bare_acronyms(grouped: DataFrame, record_keys: DataFrame, known: DataF
         .withColumn("group", F.coalesce("target", "component")).drop("target")
 
 
-def _most_common(grouped: DataFrame, column: str, where: Column | None = None) -> DataFrame:
-    """``group, <column>``: kg.graph.resolve.most_common of the column's values per group."""
+MOST_COMMON = ("lexicon", "long_form", "name", "wikidata", "acronym")
+
+
+def _most_common(grouped: DataFrame) -> DataFrame:
+    """``group`` and a column per MOST_COMMON field: kg.graph.resolve.most_common of the
+    field's values in the group (the acronym's only where the record has a long form), in
+    one aggregation: count per (group, field, value), keep the highest count, then the
+    smallest value."""
     from pyspark.sql import functions as F
 
-    values = grouped.where(_truthy(column) if where is None else _truthy(column) & where)
-    counted = values.groupBy("group", column).count()
-    return counted.groupBy("group").agg(F.min(F.struct((-F.col("count")).alias("n"), F.col(column).alias("v")))
-                                        .alias("m")).select("group", F.col("m.v").alias(column))
+    value = {field: F.col(field) for field in MOST_COMMON}
+    value["acronym"] = F.when(_truthy("long_form"), F.col("acronym"))
+    pairs = grouped.select("group", F.explode(F.array(*(
+        F.struct(F.lit(field).alias("field"), value[field].alias("value")) for field in MOST_COMMON))).alias("p"))
+    counted = pairs.select("group", "p.field", "p.value").where(_truthy("value")) \
+        .groupBy("group", "field", "value").count()
+    best = counted.groupBy("group", "field").agg(
+        F.min(F.struct((-F.col("count")).alias("n"), F.col("value").alias("v"))).alias("m"))
+    return best.groupBy("group").pivot("field", list(MOST_COMMON)).agg(F.first("m.v"))
 
 
 def _nodes(grouped: DataFrame, known: DataFrame) -> DataFrame:
@@ -163,10 +183,8 @@ def _nodes(grouped: DataFrame, known: DataFrame) -> DataFrame:
         F.countDistinct("paper_id").alias("support"),
         F.countDistinct(F.when(F.col("proposed"), F.col("paper_id"))).alias("proposed_in"),
         F.array_distinct(F.flatten(F.collect_list("all_names"))).alias("names"))
-    for column, where in (("lexicon", None), ("long_form", None), ("name", None), ("wikidata", None),
-                          ("acronym", _truthy("long_form"))):
-        totals = totals.join(_most_common(grouped, column, where), "group", "left")
-    candidates = F.udf(lambda name: list(key_candidates(name)), ArrayType(StringType()))
+    totals = totals.join(_most_common(grouped), "group", "left")
+    candidates = F.udf(lambda name: list(key_candidates(name)), ArrayType(StringType()), useArrow=False)
     named = totals.withColumn("name", F.coalesce(F.col("lexicon"), F.col("long_form"), F.col("name"), F.lit(""))) \
         .withColumn("name_candidates", candidates("name"))
     rows = keyed(named, "name_candidates", known)

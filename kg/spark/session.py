@@ -24,19 +24,36 @@ def spark_session(conf: dict[str, str] | None = None) -> SparkSession:
     PYSPARK_PYTHON names another; on a cluster that is the submitter's to set (docs/spark.md).
     """
     try:
-        from pyspark import SparkConf
         from pyspark.sql import SparkSession
     except ImportError:
         raise KgInputError("--engine spark needs pyspark: pip install 'kg[spark]' "
                            "(and a Java runtime, 17 or later)") from None
     settings = {"spark.app.name": "kg", **(conf or {})}
-    master = settings.get("spark.master") or SparkConf().get("spark.master", "local[*]")
-    if master.startswith("local"):
+    if _runs_locally(settings):
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder
     for key, value in settings.items():
         builder = builder.config(key, value)
-    return builder.getOrCreate()
+    try:
+        return builder.getOrCreate()
+    except RuntimeError as err:  # pyspark's PySparkRuntimeError when the JVM does not start
+        if "JAVA_GATEWAY_EXITED" not in str(err):
+            raise
+        raise KgInputError("--engine spark could not start Java: install a Java runtime, 17 or later, "
+                           "and put it on PATH or set JAVA_HOME") from None
+
+
+def _runs_locally(settings: dict[str, str]) -> bool:
+    """Whether the session this process starts is in local mode: not launched by spark-submit
+    (which sets PYSPARK_GATEWAY_PORT), and no non-local master in `settings` or in
+    PYSPARK_SUBMIT_ARGS."""
+    if "PYSPARK_GATEWAY_PORT" in os.environ:
+        return False
+    submit_args = os.environ.get("PYSPARK_SUBMIT_ARGS", "").split()
+    master = settings.get("spark.master")
+    if master is None and "--master" in submit_args[:-1]:
+        master = submit_args[submit_args.index("--master") + 1]
+    return (master or "local").startswith("local")
 
 
 def partitions(spark: SparkSession) -> int:

@@ -1,0 +1,96 @@
+"""`--jobs N`: extraction spread over worker processes gives exactly the output of one
+process, streams in input order, and leaves no worker behind when stopped or interrupted."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from click.testing import CliRunner
+
+from kg.build import extract_papers
+from kg.cli import main
+from kg.corpus import read_papers
+from kg.parallel import extract_parallel
+
+
+@pytest.fixture(scope="module")
+def papers(shared_data: Path) -> list:
+    return list(read_papers([shared_data / "hf_papers_listing.jsonl"]))[:40]
+
+
+def lines(extractions) -> list[str]:
+    return [json.dumps(e.to_dict(), ensure_ascii=False) for e in extractions]
+
+
+def test_two_workers_give_the_same_extractions_in_the_same_order(papers: list) -> None:
+    one = list(extract_papers(papers, jobs=1))
+    two = list(extract_parallel(papers, jobs=2, chunk_size=3))  # many chunks, more than in flight
+    assert [e.id for e in two] == [p.id for p in papers]
+    assert lines(two) == lines(one)
+    assert [e.paper for e in two] == papers  # the parent's own Paper records, metadata included
+    assert not multiprocessing.active_children()
+
+
+def test_stopping_early_terminates_the_workers(papers: list) -> None:
+    stream = extract_parallel(papers, jobs=2, chunk_size=2)
+    assert next(stream).id == papers[0].id
+    stream.close()
+    assert not multiprocessing.active_children()
+
+
+def test_cli_extract_jobs_2_writes_the_same_file(tmp_path: Path, shared_data: Path) -> None:
+    corpus = tmp_path / "papers.jsonl"
+    corpus.write_text("".join((shared_data / "hf_papers_listing.jsonl").read_text().splitlines(True)[:30]))
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out-{jobs}.jsonl"
+        result = CliRunner().invoke(main, ["extract", str(corpus), "-o", str(out), "-q", "--jobs", jobs])
+        assert result.exit_code == 0, result.output
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] and outputs[0].count(b"\n") == 30
+
+
+def test_bad_input_with_jobs_is_the_usual_error(tmp_path: Path) -> None:
+    corpus = tmp_path / "bad.jsonl"
+    good = json.dumps({"title": "T", "abstract": "We train ResNet-50 on ImageNet."})
+    corpus.write_text("\n".join([good] * 200 + ['{"title": "T" "abstract": "A"}']) + "\n")
+    result = CliRunner().invoke(main, ["extract", str(corpus), "-o", str(tmp_path / "out.jsonl"), "--jobs", "2"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == ["kg: error: " + f"{corpus}:201: malformed JSON "
+                                          "(Expecting ',' delimiter at column 15)"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl"]
+    assert not multiprocessing.active_children()
+
+
+def test_sigterm_leaves_no_output_and_no_workers(tmp_path: Path, shared_data: Path) -> None:
+    corpus = tmp_path / "many.jsonl"
+    listing = (shared_data / "hf_papers_listing.jsonl").read_text().splitlines()
+    corpus.write_text("".join(json.dumps({**json.loads(line), "id": f"p{n}-{i}"}) + "\n"
+                              for n in range(20) for i, line in enumerate(listing)))
+    out = tmp_path / "out.jsonl"
+    kg = Path(sys.executable).with_name("kg")
+    proc = subprocess.Popen([str(kg), "extract", str(corpus), "-o", str(out), "-q", "--jobs", "2"],
+                            stderr=subprocess.PIPE, text=True)
+    parent = psutil.Process(proc.pid)
+    deadline = time.monotonic() + 60
+    workers: list[psutil.Process] = []
+    while len(workers) < 2 and time.monotonic() < deadline:  # wait until both workers exist
+        workers = [p for p in parent.children(recursive=True) if "spawn_main" in " ".join(p.cmdline())]
+        time.sleep(0.2)
+    assert len(workers) == 2
+    time.sleep(3)  # let them load the pipeline and start extracting
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["many.jsonl"]

@@ -1,0 +1,92 @@
+"""The query cache: `kg query` keeps the RDF data in an on-disk pyoxigraph store beside the
+file, made on first use, reused while the file is unchanged, made again when it changes."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from graph_corpus import corpus_graph, rdf_files  # noqa: F401
+from test_query import EXPECTED
+
+import kg.query
+from kg.cli import main
+from kg.query import cache_path, run_query
+
+
+@pytest.fixture
+def data(rdf_files: dict[str, Path], tmp_path: Path) -> Path:  # noqa: F811
+    """A private copy of the corpus graph's N-Triples (the shared files stay cache-free)."""
+    path = tmp_path / "graph.nt"
+    shutil.copyfile(rdf_files["nt"], path)
+    return path
+
+
+def test_cached_store_answers_every_bundled_query_like_a_fresh_load(data: Path) -> None:
+    for name, params, columns, rows in EXPECTED:
+        assert run_query(name, data, params, cache=True) == (columns, rows), name
+    assert (cache_path(data) / "source.json").is_file()
+    assert cache_path(data).name == ".graph.nt.oxigraph"
+
+
+def test_unchanged_data_reuses_the_store(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run_query("top-datasets", data, cache=True)
+
+    def no_loading(*args: object) -> None:
+        raise AssertionError("the data was loaded again")
+
+    monkeypatch.setattr(kg.query, "_bulk_load", no_loading)
+    assert run_query("top-datasets", data, cache=True)[1] == [("CIFAR-10", 4), ("ImageNet", 2)]
+
+
+def test_changed_data_rebuilds_the_store(data: Path) -> None:
+    assert run_query("top-datasets", data, cache=True)[1] == [("CIFAR-10", 4), ("ImageNet", 2)]
+    lines = data.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if "ImageNet" not in line and "imagenet" not in line]
+    assert len(kept) < len(lines)
+    data.write_text("".join(kept), encoding="utf-8")
+    assert run_query("top-datasets", data, cache=True)[1] == [("CIFAR-10", 4)]
+    stamp = json.loads((cache_path(data) / "source.json").read_text())
+    assert stamp["size"] == data.stat().st_size
+    assert not [p for p in data.parent.iterdir() if ".new-" in p.name or ".old-" in p.name]
+
+
+def test_a_damaged_store_is_made_again(data: Path) -> None:
+    run_query("top-datasets", data, cache=True)
+    shutil.rmtree(cache_path(data) / "store")
+    assert run_query("top-datasets", data, cache=True)[1] == [("CIFAR-10", 4), ("ImageNet", 2)]
+
+
+def _top_datasets(path: str) -> list:
+    return run_query("top-datasets", path, cache=True)[1]
+
+
+def test_two_processes_making_the_store_at_once_both_answer(data: Path) -> None:
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        answers = pool.map(_top_datasets, [str(data)] * 4)
+    assert answers == [[("CIFAR-10", 4), ("ImageNet", 2)]] * 4
+    assert run_query("top-datasets", data, cache=True)[1] == answers[0]
+    assert sorted(p.name for p in data.parent.iterdir()) == [".graph.nt.oxigraph", "graph.nt"]
+
+
+def test_cli_uses_the_cache_unless_told_not_to(data: Path) -> None:
+    args = ["query", "top-hardware", "--data", str(data), "--format", "csv"]
+    fresh = CliRunner().invoke(main, [*args, "--no-cache"])
+    assert fresh.exit_code == 0, fresh.output
+    assert not cache_path(data).exists()
+    cached = CliRunner().invoke(main, args)
+    assert cached.exit_code == 0, cached.output
+    assert cached.stdout == fresh.stdout
+    assert cache_path(data).is_dir()
+
+
+def test_bad_data_is_an_input_error_and_leaves_no_cache(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.nt"
+    bad.write_text("<a> <b> .\n")
+    result = CliRunner().invoke(main, ["query", "top-datasets", "--data", str(bad)])
+    assert result.exit_code == 2 and "not valid nt RDF" in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["bad.nt"]
