@@ -14,10 +14,10 @@ import argparse
 import json
 import os
 import platform
-import time
 from pathlib import Path
 
 import spacy
+from common import best_cpu_time
 
 from kg.extract import Extractor
 from kg.model import Paper
@@ -32,14 +32,6 @@ def load_papers(path: Path, count: int) -> list[Paper]:
     return [base[i % len(base)] for i in range(count)]
 
 
-def timed(run, repeat: int = 1) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.process_time()
-        run()
-        best = min(best, time.process_time() - start)
-    return best
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -51,11 +43,11 @@ def main() -> None:
     texts = [p.text for p in papers]
     words = sum(len(t.split()) for t in texts)
 
-    load = timed(lambda: Extractor())
+    load = best_cpu_time(lambda: Extractor())
     extractor = Extractor()
     blank = spacy.blank("en")
-    bare = timed(lambda: list(blank.tokenizer.pipe(texts, batch_size=64)), args.repeat + 1)
-    full = timed(lambda: list(extractor.pipe(papers, batch_size=64)), args.repeat + 1)
+    bare = best_cpu_time(lambda: list(blank.tokenizer.pipe(texts, batch_size=64)), args.repeat + 1)
+    full = best_cpu_time(lambda: list(extractor.pipe(papers, batch_size=64)), args.repeat + 1)
 
     print(f"machine: {platform.processor() or platform.machine()}, nproc={os.cpu_count()}, "
           f"python {platform.python_version()}, spaCy {spacy.__version__}")

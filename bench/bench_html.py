@@ -10,8 +10,6 @@ in Python, the first frame drawn. Writes bench/results/html.md.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -20,24 +18,24 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from common import machine
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 import networkx as nx  # noqa: E402
-
-import kg.export.html as html  # noqa: E402
 from browser import CHROMIUM, open_page  # noqa: E402
 from html_graphs import gold_graph, small_graph, synthetic_graph  # noqa: E402
+
+import kg.export.html as html  # noqa: E402
 from kg.view import select_view  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "data"
 
 
-def machine() -> str:
-    memory_kb = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal"))
+def machine_with_browser() -> str:
     chromium = subprocess.run([str(CHROMIUM), "--version"], capture_output=True, text=True).stdout.strip()
-    return (f"{platform.processor() or platform.machine()}, nproc {os.cpu_count()}, "
-            f"{memory_kb / 2**20:.1f} GiB RAM, {chromium}, Python {platform.python_version()}")
+    return f"{machine()}, {chromium}"
 
 
 def graphs() -> list[tuple[str, Callable[[], nx.MultiDiGraph], dict]]:
@@ -106,7 +104,7 @@ def main() -> None:
     lines = [
         "# graph.html: write time, size, time to a still first frame in headless Chromium",
         "",
-        f"Machine: {machine()}.",
+        f"Machine: {machine_with_browser()}.",
         f"`bench/bench_html.py --repeat {args.repeat}`; browser times are medians; "
         "\"ready\" = page's `kg.readyAt` (navigation start -> first frame drawn with physics "
         "stopped); \"open\" = Playwright goto + wait, wall clock.",

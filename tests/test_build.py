@@ -92,3 +92,13 @@ def test_failed_export_keeps_previous_outputs(tmp_path: Path, shared_data: Path,
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_shipped_outputs_are_the_bundled_build(bundled_build: Path) -> None:
+    """outputs/ in the repository is exactly what `kg build` makes of the bundled listing."""
+    shipped = Path(__file__).resolve().parents[1] / "outputs"
+    made = {p.relative_to(bundled_build): p.read_bytes() for p in bundled_build.rglob("*") if p.is_file()}
+    ours = {p.relative_to(shipped): p.read_bytes() for p in shipped.rglob("*")
+            if p.is_file() and not p.relative_to(shipped).parts[0].startswith(".")}
+    stale = sorted(str(name) for name in made.keys() | ours.keys() if made.get(name) != ours.get(name))
+    assert not stale, f"outputs/ is stale (run `kg build` at the repository root): {stale[:5]}"

@@ -11,7 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.corpus import BUNDLED_LISTING, FORMATS, MAX_TEXT_CHARS, detect_format, read_papers
+from kg.corpus import (
+    BUNDLED_LISTING,
+    FORMATS,
+    MAX_TEXT_CHARS,
+    detect_format,
+    read_papers,
+)
 from kg.errors import KgInputError
 from kg.model import Paper
 

@@ -7,7 +7,13 @@ import copy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.export.attributes import Column, clean_attributes, clean_text, join_list, split_list
+from kg.export.attributes import (
+    Column,
+    clean_attributes,
+    clean_text,
+    join_list,
+    split_list,
+)
 
 
 def test_missing_values_are_omitted_not_written_as_none() -> None:

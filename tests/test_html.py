@@ -11,8 +11,8 @@ from pathlib import Path
 import lxml.html
 import networkx as nx
 import pytest
-
 from html_graphs import small_graph, synthetic_graph
+
 from kg.export.html import PHYSICS_MAX_NODES, write_html
 
 HOSTILE_TITLE = "<img src=x onerror=window.__pwned=1>"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-
 from browser import PageRun, open_page, require_chromium
 from html_graphs import small_graph, synthetic_graph
+
 from kg.export.html import PHYSICS_MAX_NODES, write_html
 
 pytestmark = pytest.mark.browser

@@ -8,8 +8,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 from click.testing import CliRunner
-
 from html_graphs import small_graph
+
 from kg.cli import main
 from kg.errors import KgInputError
 from kg.export.nodelink import write_nodelink

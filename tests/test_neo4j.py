@@ -209,7 +209,7 @@ def falkordb_dialect(statement: str) -> str:
     """A load.cypher statement as FalkorDB runs it: without Neo4j's batching subquery (FalkorDB
     has no IN TRANSACTIONS and MERGEs only the first row inside CALL {}) and with the array
     delimiter as a raw character (FalkorDB has no \\u escapes)."""
-    body = statement.replace("CALL {\n  WITH row\n", "").replace(f"\n}} IN TRANSACTIONS OF 1000 ROWS", "")
+    body = statement.replace("CALL {\n  WITH row\n", "").replace("\n} IN TRANSACTIONS OF 1000 ROWS", "")
     return body.replace("'\\u001F'", f"'{ARRAY_DELIMITER}'")
 
 

@@ -175,8 +175,8 @@ def test_engines_agree_on_the_bundled_build(bundled_build: Path) -> None:
     assert top and all(isinstance(papers, int) and papers >= 1 for _, papers in top)
     dataset = top[0][0]
     metric = run_query("top-metrics", data, {}, "oxigraph")[1][0][0]
-    method = run_query(f"""PREFIX kgo: <https://w3id.org/kg/ontology#>
-        SELECT ?name WHERE {{ ?m a kgo:Method ; kgo:support ?n ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?name }}
+    method = run_query("""PREFIX kgo: <https://w3id.org/kg/ontology#>
+        SELECT ?name WHERE { ?m a kgo:Method ; kgo:support ?n ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?name }
         ORDER BY DESC(?n) ?name LIMIT 1""", data, {}, "oxigraph")[1][0][0]
     params = {"top-datasets": {}, "top-hardware": {}, "top-metrics": {}, "proposes-and-evaluates": {"dataset": dataset},
               "leaderboard": {"dataset": dataset, "metric": metric}, "co-methods": {"method": method},

@@ -26,7 +26,13 @@ from hypothesis import event, example, given
 from hypothesis import strategies as st
 from lxml import etree
 from rdflib.compare import isomorphic
-from test_neo4j import expected_nodes, expected_relationships, load, loaded_nodes, loaded_relationships
+from test_neo4j import (
+    expected_nodes,
+    expected_relationships,
+    load,
+    loaded_nodes,
+    loaded_relationships,
+)
 
 from kg.cli import main
 from kg.corpus import read_papers

@@ -14,7 +14,6 @@ import click
 
 from kg.errors import KgInputError
 
-
 INTERRUPTED = "kg: interrupted; no partial output left (outputs are replaced only when complete)"
 
 

@@ -26,7 +26,13 @@ from pyvis.node import Node
 from pyvis.options import Options
 
 from kg.export.style import NODE_STYLE, RELATION_COLOR
-from kg.graph.schema import NODE_KINDS, PAPER_RELATIONS, PROPOSES, RELATIONS, RESULT_RELATIONS
+from kg.graph.schema import (
+    NODE_KINDS,
+    PAPER_RELATIONS,
+    PROPOSES,
+    RELATIONS,
+    RESULT_RELATIONS,
+)
 from kg.staging import staged_file
 from kg.view import View, select_view
 

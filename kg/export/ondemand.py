@@ -11,6 +11,7 @@ from kg.export.neo4j import is_neo4j_folder
 from kg.export.nodelink import read_nodelink
 from kg.staging import staged_directory, staged_file
 
+
 def export_graph(graph_path: str | Path, fmt: str, output: str | Path | None = None,
                  **options: Any) -> Written:
     """Write the graph in `graph_path` (a graph.json) as `fmt`; return where it went and what

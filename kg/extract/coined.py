@@ -30,7 +30,12 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.heads import NAMING_VERB, PROPOSAL_SUBJECT, type_from_head, type_of_description
+from kg.extract.heads import (
+    NAMING_VERB,
+    PROPOSAL_SUBJECT,
+    type_from_head,
+    type_of_description,
+)
 from kg.extract.state import BLOCK, Candidate, DocState, fold, state
 from kg.model import EntityType
 

@@ -16,7 +16,15 @@ from spacy.language import Language
 
 from kg.errors import KgInputError
 from kg.extract import (  # noqa: F401  (modules register the components)
-    acronyms, coined, entities, lexicon, metrics, proposed, results, sentences)
+    acronyms,
+    coined,
+    entities,
+    lexicon,
+    metrics,
+    proposed,
+    results,
+    sentences,
+)
 from kg.extract.tokenizer import customise_tokenizer
 
 # spaCy's 1,000,000-character limit guards the memory of trained parsers; the rule-based

@@ -36,7 +36,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.entities import COORDINATION
-from kg.extract.state import DocState, EntityDraft, Sentences, fold as fold_name, state
+from kg.extract.state import DocState, EntityDraft, Sentences, state
+from kg.extract.state import fold as fold_name
 from kg.model import Result
 
 VALUE = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
