@@ -31,7 +31,7 @@ FORMATS = ("listing", "jsonl", "csv", "tsv", "arxiv")
 BUNDLED_LISTING: Traversable = files("kg").joinpath("data", "hf_papers_listing.txt")
 """The bundled listing of 188 papers (package data; use `importlib.resources.as_file` for a path)."""
 
-_READERS: dict[str, Callable[[Path], Iterator[Record]]] = {
+READERS: dict[str, Callable[[Path], Iterator[Record]]] = {
     "listing": listing.read,
     "jsonl": jsonl.read,
     "csv": partial(delimited.read, fmt="csv"),
@@ -63,7 +63,7 @@ def read_papers(sources: Sequence[str | Path] | str | Path = (), fmt: str | None
     with ExitStack() as stack:
         paths = [Path(source) for source in sources] or [stack.enter_context(as_file(BUNDLED_LISTING))]
         for path in paths:
-            for record in _READERS[fmt or detect_format(path)](path):
+            for record in READERS[fmt or detect_format(path)](path):
                 paper = to_paper(record, path)
                 if paper is None:
                     empty.append(f"{path}:{record.line}")

@@ -99,9 +99,9 @@ def write_neo4j(graph: nx.MultiDiGraph, path: Path) -> None:
     nodes = node_sets(graph)
     relationships = relationship_sets(graph)
     for node_set in nodes:
-        _write_lines(path / node_set.filename, _node_csv(node_set))
+        _write_lines(path / node_set.filename, node_csv(node_set))
     for relationship_set in relationships:
-        _write_lines(path / relationship_set.filename, _relationship_csv(relationship_set))
+        _write_lines(path / relationship_set.filename, relationship_csv(relationship_set))
     labels = [node_set.label for node_set in nodes]
     _write_lines(path / "constraints.cypher", constraint_statements(labels))
     _write_lines(path / "load.cypher", [*constraint_statements(labels), *_load_csv(nodes, relationships)])
@@ -214,12 +214,12 @@ def _unwind(rows: list[str], action: str) -> list[str]:
     return statements
 
 
-def _node_csv(node_set: NodeSet) -> Iterator[str]:
+def node_csv(node_set: NodeSet) -> Iterator[str]:
     return _csv_lines([f"id:ID({ID_GROUP})", ":LABEL"],
                       ([node_id, node_set.label] for node_id in node_set.ids), node_set.properties)
 
 
-def _relationship_csv(rel: RelationshipSet) -> Iterator[str]:
+def relationship_csv(rel: RelationshipSet) -> Iterator[str]:
     return _csv_lines([f":START_ID({ID_GROUP})", f":END_ID({ID_GROUP})", ":TYPE"],
                       ([start, end, rel.type] for start, end in rel.ends), rel.properties)
 

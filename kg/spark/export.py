@@ -21,8 +21,8 @@ from kg.export.neo4j import (
     ARRAY_DELIMITER_OPTION,
     NodeSet,
     RelationshipSet,
-    _node_csv,
-    _relationship_csv,
+    node_csv,
+    relationship_csv,
 )
 from kg.export.rdf import header_subject, node_subjects, ntriples_lines
 from kg.graph.schema import NODE_KINDS, RELATIONS
@@ -131,9 +131,9 @@ def _csv_set(label: str, ends: tuple, table: Table, excluded: tuple[str, ...]) -
     """(directory name, header line, row lines ...) of kg.export.neo4j's CSV for these rows."""
     if excluded == NODE_EXCLUDED:
         node_set = NodeSet(label, ends, table)
-        return (Path(node_set.filename).stem, *_node_csv(node_set))
+        return (Path(node_set.filename).stem, *node_csv(node_set))
     relationship_set = RelationshipSet(label, ends, table, ())
-    return (Path(relationship_set.filename).stem, *_relationship_csv(relationship_set))
+    return (Path(relationship_set.filename).stem, *relationship_csv(relationship_set))
 
 
 def _import_script(directories: list[str]) -> str:

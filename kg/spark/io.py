@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from kg.corpus import _READERS
+from kg.corpus import READERS
 from kg.corpus import read_papers as read_local_papers
 from kg.corpus.detect import detect_format
 from kg.corpus.record import to_paper
@@ -97,7 +97,7 @@ def _read_file(item: tuple[str, bytes], source: int, fmt: str | None) -> list[tu
         path.write_bytes(data)
         try:
             rows = []
-            for record in _READERS[fmt or detect_format(path)](path):
+            for record in READERS[fmt or detect_format(path)](path):
                 paper = to_paper(record, path)
                 rows.append((paper.id if paper else None, source, uri, record.line,
                              dumps(paper) if paper else None))
