@@ -288,12 +288,17 @@ def _load_csv_assignments(variable: str, columns: Sequence[Column]) -> str:
 
 
 def _import_script(nodes: Sequence[NodeSet], relationships: Sequence[RelationshipSet]) -> list[str]:
+    return import_script([f"--nodes={node_set.label}={node_set.filename}" for node_set in nodes]
+                         + [f"--relationships={rel.type}={rel.filename}" for rel in relationships])
+
+
+def import_script(file_options: Sequence[str]) -> list[str]:
+    """The lines of import.sh: `neo4j-admin database import full` with `file_options`
+    (``--nodes=Label=files``, ``--relationships=TYPE=files``) and the options kg's CSV needs."""
     # The database name comes first: since Neo4j 5.19, --nodes/--relationships take every
     # argument after them as another file.
     options = ['"$database"', "--id-type=string", f"--array-delimiter={ARRAY_DELIMITER_OPTION}",
-               "--multiline-fields=true", '"$@"']
-    options += [f"--nodes={node_set.label}={node_set.filename}" for node_set in nodes]
-    options += [f"--relationships={rel.type}={rel.filename}" for rel in relationships]
+               "--multiline-fields=true", '"$@"', *file_options]
     return [
         "#!/bin/sh",
         "# Bulk-import this folder into a new, stopped Neo4j 5 database (default: neo4j).",

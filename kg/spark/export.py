@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from kg.export.attributes import Column, Table, clean_attributes
 from kg.export.neo4j import (
-    ARRAY_DELIMITER_OPTION,
     NodeSet,
     RelationshipSet,
+    import_script,
     node_csv,
     relationship_csv,
 )
@@ -137,20 +137,8 @@ def _csv_set(label: str, ends: tuple, table: Table, excluded: tuple[str, ...]) -
 
 
 def _import_script(directories: list[str]) -> str:
-    options = ['"$database"', "--id-type=string", f"--array-delimiter={ARRAY_DELIMITER_OPTION}",
-               "--multiline-fields=true", '"$@"']
+    file_options = []
     for directory in directories:
         kind, _, label = directory.partition("_")
-        options.append(f"--{kind}={label}={directory}/header.csv,{directory}/part-[0-9]+")
-    return "\n".join([
-        "#!/bin/sh",
-        "# Bulk-import these CSV parts into a new, stopped Neo4j 5 database (default: neo4j).",
-        "#   sh import.sh [DATABASE] [more neo4j-admin options]",
-        "set -eu",
-        'cd "$(dirname "$0")"',
-        'database="${1:-neo4j}"',
-        "[ $# -gt 0 ] && shift",
-        '"${NEO4J_ADMIN:-neo4j-admin}" database import full \\',
-        *(f"  {option} \\" for option in options[:-1]),
-        f"  {options[-1]}",
-    ]) + "\n"
+        file_options.append(f"--{kind}={label}={directory}/header.csv,{directory}/part-[0-9]+")
+    return "\n".join(import_script(file_options)) + "\n"
