@@ -12,6 +12,7 @@ import networkx as nx
 
 from kg.corpus import read_papers
 from kg.export import EXPORTS
+from kg.export.rdf import check_base_iri
 from kg.graph import build_graph
 from kg.model import Paper, PaperExtraction
 from kg.staging import staged_directory
@@ -65,6 +66,8 @@ def build(sources: Sequence[str | Path], out_dir: str | Path = "outputs", *, fmt
     directory that replaces `out_dir` only when all are complete. Returns the summary,
     also written as stats.json.
     """
+    if base_iri is not None:  # refused now rather than after a long extraction
+        check_base_iri(base_iri)
     papers = read_papers(sources, fmt=fmt, warn=warn)
     graph = build_graph(extract_papers(papers, spacy_model, progress, jobs=jobs))
     stats = graph_stats(graph)

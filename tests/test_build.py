@@ -102,3 +102,16 @@ def test_shipped_outputs_are_the_bundled_build(bundled_build: Path) -> None:
             if p.is_file() and not p.relative_to(shipped).parts[0].startswith(".")}
     stale = sorted(str(name) for name in made.keys() | ours.keys() if made.get(name) != ours.get(name))
     assert not stale, f"outputs/ is stale (run `kg build` at the repository root): {stale[:5]}"
+
+
+def test_bad_base_iri_is_refused_before_extraction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg import build as build_module
+    from kg.errors import KgInputError
+
+    def extract_papers(*args, **kwargs):
+        pytest.fail("papers were extracted before the base IRI was checked")
+
+    monkeypatch.setattr(build_module, "extract_papers", extract_papers)
+    with pytest.raises(KgInputError, match="base IRI 'no-scheme/'"):
+        build_module.build([], tmp_path / "out", base_iri="no-scheme/")
+    assert not (tmp_path / "out").exists()

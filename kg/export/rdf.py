@@ -115,7 +115,7 @@ def node_subjects(node_id: str, attrs: dict[str, Any], edges: list[tuple[str, st
 
 def header_subject(base_iri: str = DEFAULT_BASE_IRI) -> Subject:
     """The statements about the dataset itself; checks `base_iri` (KgInputError)."""
-    _check_base(base_iri)
+    check_base_iri(base_iri)
     return IRI(base_iri), [
         (IRI(RDF_TYPE), IRI(_vocab("owl:Ontology"))),
         (IRI(RDF_TYPE), IRI(_vocab("void:Dataset"))),
@@ -223,7 +223,8 @@ _PATH_SAFE = _RESERVED.replace("[", "").replace("]", "")  # brackets only delimi
 _AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^/?#]*")
 
 
-def _check_base(base_iri: str) -> None:
+def check_base_iri(base_iri: str) -> None:
+    """Raise KgInputError unless `base_iri` is an absolute IRI every RDF parser here accepts."""
     if not (_BASE_IRI.fullmatch(base_iri) and _is_iri(base_iri)):
         raise KgInputError(f"base IRI {base_iri!r} is not an absolute IRI "
                            "(scheme, then no spaces, quotes, <, >, {, }, |, \\, ^ or `)")
