@@ -11,11 +11,12 @@ from typing import Any
 import networkx as nx
 
 from kg.corpus import read_papers
+from kg.errors import KgInputError
 from kg.export import EXPORTS
 from kg.export.rdf import check_base_iri
 from kg.graph import build_graph
 from kg.model import Paper, PaperExtraction
-from kg.staging import staged_directory
+from kg.staging import staged_directory, staged_file
 
 Progress = Callable[[Iterable[PaperExtraction]], Iterable[PaperExtraction]]
 """Wraps the stream of extractions as they are made (e.g. a progress bar counting papers)."""
@@ -37,6 +38,19 @@ def extract_papers(papers: Iterable[Paper], spacy_model: str | None = None,
 
         extractions = Extractor(model=spacy_model).pipe(papers)
     yield from (progress(extractions) if progress else extractions)
+
+
+def extract(sources: Sequence[str | Path], out_file: str | Path, *, fmt: str | None = None,
+            spacy_model: str | None = None, progress: Progress | None = None,
+            warn: Callable[[str], None] | None = None, jobs: int = 1) -> None:
+    """`kg extract` as a function: each paper's extraction as one JSON line of `out_file`,
+    written as it is made; the file appears only when complete."""
+    if Path(out_file).is_dir():
+        raise KgInputError(f"{out_file} is a directory; --output is a file (a directory with --engine spark)")
+    papers = read_papers(sources, fmt=fmt, warn=warn)
+    with staged_file(Path(out_file)) as staging, open(staging, "w", encoding="utf-8") as out:
+        for extraction in extract_papers(papers, spacy_model, progress, jobs=jobs):
+            out.write(json.dumps(extraction.to_dict(), ensure_ascii=False) + "\n")
 
 
 def graph_stats(graph: nx.MultiDiGraph) -> dict[str, Any]:

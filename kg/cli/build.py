@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -11,7 +10,6 @@ from typing import Any
 import click
 
 from kg.corpus import FORMATS
-from kg.errors import KgInputError
 from kg.model import PaperExtraction
 
 input_args = click.argument("inputs", nargs=-1, type=click.Path(dir_okay=False))
@@ -32,19 +30,12 @@ def progress_bar(quiet: bool):
     """A counter of papers extracted, on stderr when it is a terminal, unless quiet."""
     def wrap(extractions: Iterable[PaperExtraction]) -> Iterable[PaperExtraction]:
         if quiet or not sys.stderr.isatty():
-            return extractions
-        return _ProgressIter(extractions)
-    return wrap
-
-
-class _ProgressIter:
-    def __init__(self, extractions: Iterable[PaperExtraction]) -> None:
-        self.extractions = extractions
-
-    def __iter__(self):
-        with click.progressbar(self.extractions, label="extracting", file=sys.stderr,
+            yield from extractions
+            return
+        with click.progressbar(extractions, label="extracting", file=sys.stderr,
                                show_pos=True, update_min_steps=16) as bar:
             yield from bar
+    return wrap
 
 
 def warn(message: str) -> None:
@@ -113,22 +104,15 @@ def extract(inputs: tuple[str, ...], out_file: str, fmt: str | None, spacy_model
             jobs: int, engine: str, quiet: bool) -> None:
     """Write what extraction finds in each paper of INPUT files as JSON Lines, a line per
     paper as it is extracted (the file appears only when complete)."""
-    from kg.build import extract_papers
-    from kg.corpus import read_papers
-    from kg.staging import staged_file
-
     if engine == "spark":
         from kg.spark import extract as spark_extract
 
         spark_extract(inputs, out_file, fmt=fmt, spacy_model=spacy_model, warn=warn)
         return
-    if Path(out_file).is_dir():
-        raise KgInputError(f"{out_file} is a directory; --output is a file (a directory with --engine spark)")
-    papers = read_papers(inputs, fmt=fmt, warn=warn)
-    extractions = extract_papers(papers, spacy_model, progress_bar(quiet), jobs=jobs)
-    with staged_file(out_file) as staging, open(staging, "w", encoding="utf-8") as out:
-        for extraction in extractions:
-            out.write(json.dumps(extraction.to_dict(), ensure_ascii=False) + "\n")
+    from kg.build import extract as run_extract
+
+    run_extract(inputs, out_file, fmt=fmt, spacy_model=spacy_model, progress=progress_bar(quiet),
+                warn=warn, jobs=jobs)
 
 
 COMMANDS = (build, extract)
