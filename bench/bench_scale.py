@@ -13,6 +13,10 @@ bench/work/, which is git-ignored) and runs, each as a child process:
 - every bundled query through ``kg query`` on the build's graph.nt: first the call that
   makes the query cache (kg.query's persistent store), then each query on the warm cache.
 
+Once per run it also measures what two processes can gain on this machine at all: the bare
+tokenizer pass over the 10k corpus alone, then two of them at once (the "parallel ceiling",
+2 x alone / together; 2.0 on two idle, independent cores), the bound for any `--jobs 2` figure.
+
 Wall time is measured around the child, CPU time (user + system, workers included) from
 its rusage; on a shared machine CPU time is the steadier figure. Peak RSS two ways: the largest single process
 (``wait4`` rusage, what ``/usr/bin/time -v`` prints) and the whole process tree (parent plus
@@ -102,6 +106,21 @@ def _rss(process: psutil.Process) -> int:
         return process.memory_info().rss
     except psutil.NoSuchProcess:
         return 0
+
+
+def parallel_ceiling(papers: int = 10_000) -> dict:
+    """Two bare tokenizer passes at once against one alone: how much two processes can gain here."""
+    corpus = write_corpus(papers)
+    alone = run([sys.executable, "-c", TOKENIZE, str(corpus)]).wall_s
+    start = time.perf_counter()
+    pair = [subprocess.Popen([sys.executable, "-c", TOKENIZE, str(corpus)], stdout=subprocess.DEVNULL, cwd=REPO)
+            for _ in range(2)]
+    if any(proc.wait() for proc in pair):
+        raise SystemExit("the tokenizer pass failed")
+    together = time.perf_counter() - start
+    print(f"parallel ceiling: alone {alone:.1f}s, two at once {together:.1f}s", flush=True)
+    return {"papers": papers, "alone_wall_s": round(alone, 2), "two_at_once_wall_s": round(together, 2),
+            "ceiling": round(2 * alone / together, 2)}
 
 
 def corpus_words(path: Path) -> tuple[int, int]:
@@ -224,8 +243,10 @@ def render(report: dict) -> str:
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB RAM; {m['os']}; Python {m['python']}, "
         f"spaCy {m['spacy']}, pyoxigraph {m['pyoxigraph']}. Load average when the run started: "
-        f"{', '.join(map(str, m['load_average_at_start']))} (the machine was shared with other jobs, so wall "
-        "times are inflated; CPU seconds, workers included, are the steadier figure).",
+        f"{', '.join(map(str, m['load_average_at_start']))}"
+        + (" (the machine was shared with other jobs, so wall times are inflated; CPU seconds, workers "
+           "included, are the steadier figure)." if m["load_average_at_start"][0] > 1 else
+           " (an otherwise idle machine)."),
         "",
         "## Throughput and memory",
         "",
@@ -252,6 +273,12 @@ def render(report: dict) -> str:
             f"| {get(e1, 'wall_s')} | {get(e1, 'papers_per_s')} | {get(e1, 'words_per_s')} | {get(e1, 'words_per_cpu_s')} "
             f"| {ratio} | {get(e1, 'peak_rss_mb')} | {get(e2, 'wall_s')} | {e_speed} | {get(e2, 'tree_peak_rss_mb')} "
             f"| {get(b1, 'wall_s')} ({get(b1, 'cpu_s')}) | {get(b1, 'peak_rss_mb')} | {get(b2, 'wall_s')} | {b_speed} |")
+    if "parallel_ceiling" in report:
+        c = report["parallel_ceiling"]
+        lines += ["", f"Parallel ceiling of this machine: the bare tokenizer over {c['papers']:,} abstracts takes "
+                  f"{c['alone_wall_s']} s alone and {c['two_at_once_wall_s']} s for two at once, so two processes "
+                  f"gain at most **{c['ceiling']}x** here (2.0 on two idle, independent cores): the bound for the "
+                  "-j2 speedups above."]
     lines += ["", "Outputs of `--jobs 1` and `--jobs 2` byte-identical: " + ", ".join(
         f"{int(n):,}: extract {size.get('extract_identical_across_jobs')}, build {size.get('build_identical_across_jobs')}"
         for n, size in sizes.items()) + "."]
@@ -292,6 +319,7 @@ def main() -> None:
     report = {"machine": machine(), "sizes": {}}
     if args.output.exists():  # sizes run separately accumulate in one report
         report["sizes"] = json.loads(args.output.read_text())["sizes"]
+    report["parallel_ceiling"] = parallel_ceiling()
     for papers in args.sizes:
         jobs = {"extract": args.extract_jobs, "build": args.build_jobs}
         report["sizes"][str(papers)] = bench_size(papers, jobs, not args.no_reference)

@@ -11,7 +11,8 @@ the CPU time of a JVM that Python starts is not reported back to it, so it is le
 - the Spark engine (kg.spark.build) on a fresh session with master `--master`
   (spark.kg.partitions = 4 x cores, spark.sql.shuffle.partitions the same);
 
-then, when both ran, checks that the two graph.nt hold the same lines: counts and an
+then, when both ran (or `--single-from DIR` names a single-machine build of the same corpus
+made earlier, e.g. by bench_scale.py in the same session), checks that the two graph.nt hold the same lines: counts and an
 order-free digest (the sum of a 64-bit hash per line), so 100k abstracts need no set of
 lines in memory. Both children import kg from a copy of the package taken when the
 benchmark starts, so they run the same code even if the checkout changes meanwhile.
@@ -85,10 +86,11 @@ def digest(paths: list[Path]) -> tuple[int, int]:
     return count, total % 2**64
 
 
-def bench_size(papers: int, master: str, jobs: int, engines: list[str], env: dict[str, str]) -> dict:
+def bench_size(papers: int, master: str, jobs: int, engines: list[str], env: dict[str, str],
+               single_from: Path | None = None) -> dict:
     corpus = write_corpus(papers)
     cores = re.fullmatch(r"local\[(\d+)\]", master)
-    local_out, spark_out = WORK / f"spark-bench-local-{papers}", WORK / f"spark-bench-spark-{papers}"
+    local_out, spark_out = single_from or WORK / f"spark-bench-local-{papers}", WORK / f"spark-bench-spark-{papers}"
     out: dict = {"papers": papers, "corpus_bytes": corpus.stat().st_size}
     if "single" in engines:
         out["single"] = run([sys.executable, KG, "build", str(corpus), "-o", str(local_out), "-q",
@@ -100,7 +102,9 @@ def bench_size(papers: int, master: str, jobs: int, engines: list[str], env: dic
                             str(corpus), str(spark_out)], env)
         out["triples"] = digest(sorted((spark_out / "graph.nt").glob("part-*")))[0]
         print(f"{papers}: spark {master}: {out['spark']['wall_s']} s", flush=True)
-    if len(engines) == 2:
+    if single_from:
+        out["single_from"] = str(single_from)
+    if len(engines) == 2 or single_from:
         stats = json.loads((local_out / "stats.json").read_text())
         spark_stats = json.loads((spark_out / "stats.json").read_text())
         keys = ("papers", "results", "entities", "edges", "resolution")
@@ -125,13 +129,17 @@ def main() -> None:
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--engines", nargs="+", choices=("single", "spark"), default=["single", "spark"])
+    parser.add_argument("--single-from", type=Path,
+                        help="compare the Spark build with this single-machine build of the same (one) size")
     parser.add_argument("--output", type=Path, default=RESULTS / "spark.json")
     args = parser.parse_args()
+    if args.single_from and (len(args.sizes) != 1 or "single" in args.engines):
+        parser.error("--single-from takes one size and --engines spark")
     results: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as folder:
         env = snapshot_env(Path(folder))
         for size in args.sizes:  # the results are rewritten after each size, so a long run leaves figures early
-            results.append(bench_size(size, args.master, args.jobs, args.engines, env))
+            results.append(bench_size(size, args.master, args.jobs, args.engines, env, args.single_from))
             write_report(results, args.master, args.jobs, args.output)
 
 

@@ -6,8 +6,11 @@ and turns chunks of papers into their entities and results; only those small rec
 travel back, never spaCy Docs (shipping Docs made spaCy's own ``n_process=2`` slower than
 one process). Chunks are yielded in input order, so the output is the same as with one
 process, and at most a few chunks per worker are in flight, so memory does not grow with
-the corpus. Workers are started with "spawn" (no state inherited from the parent), ignore
-SIGINT, and are terminated when the consumer stops early, fails or is interrupted.
+the corpus. Workers are started with "spawn" (no state inherited from the parent) and
+ignore SIGINT; when the consumer stops early, fails or is interrupted, the chunks not yet
+started are cancelled and the workers exit after the one in hand (a fraction of a second).
+A worker killed by the system (e.g. out of memory) fails the run with `KgWorkerError`
+rather than hanging it, which is why this is a ProcessPoolExecutor, not a multiprocessing.Pool.
 """
 
 from __future__ import annotations
@@ -16,8 +19,11 @@ import multiprocessing
 import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 
+from kg.errors import KgWorkerError
 from kg.model import Entity, Paper, PaperExtraction, Result
 
 CHUNK_SIZE = 64
@@ -33,25 +39,28 @@ _extractor = None  # the worker process's Extractor, set by _load
 def extract_parallel(papers: Iterable[Paper], jobs: int, spacy_model: str | None = None,
                      chunk_size: int = CHUNK_SIZE) -> Iterator[PaperExtraction]:
     """The extractions of `papers`, in order, computed by `jobs` worker processes."""
-    context = multiprocessing.get_context("spawn")
-    pool = context.Pool(jobs, initializer=_load, initargs=(spacy_model,))
+    executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_load, initargs=(spacy_model,))
     try:
-        pending: deque = deque()
+        pending: deque[tuple[list[Paper], Future[list[Found]]]] = deque()
         chunks = _chunks(papers, chunk_size)
         for chunk in islice(chunks, jobs * IN_FLIGHT_PER_JOB):
-            pending.append((chunk, pool.apply_async(_extract_chunk, (chunk,))))
+            pending.append((chunk, executor.submit(_extract_chunk, chunk)))
         while pending:
-            chunk, result = pending.popleft()
-            found = result.get()
+            chunk, future = pending.popleft()
+            try:
+                found = future.result()
+            except BrokenProcessPool:
+                raise KgWorkerError(
+                    f"an extraction worker process died (killed by the system, e.g. out of memory); "
+                    f"nothing was written: try again with fewer than {jobs} jobs") from None
             following = next(chunks, None)
             if following is not None:
-                pending.append((following, pool.apply_async(_extract_chunk, (following,))))
+                pending.append((following, executor.submit(_extract_chunk, following)))
             for paper, (entities, results) in zip(chunk, found):
                 yield PaperExtraction(paper=paper, entities=entities, results=results)
-        pool.close()
     finally:
-        pool.terminate()
-        pool.join()
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:

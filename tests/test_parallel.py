@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import signal
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from click.testing import CliRunner
 from kg.build import extract_papers
 from kg.cli import main
 from kg.corpus import read_papers
+from kg.errors import KgWorkerError
 from kg.parallel import extract_parallel
 
 
@@ -44,6 +46,30 @@ def test_stopping_early_terminates_the_workers(papers: list) -> None:
     assert next(stream).id == papers[0].id
     stream.close()
     assert not multiprocessing.active_children()
+
+
+def test_a_worker_killed_by_the_system_fails_the_run_instead_of_hanging(papers: list) -> None:
+    stream = extract_parallel(papers * 5, jobs=2, chunk_size=2)
+    next(stream)
+    victim = multiprocessing.active_children()[0]
+    os.kill(victim.pid, signal.SIGKILL)  # what the out-of-memory killer does
+    with pytest.raises(KgWorkerError, match="worker process died .* fewer than 2 jobs"):
+        list(stream)
+    assert not multiprocessing.active_children()
+
+
+def test_cli_reports_a_dead_worker_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg import build
+
+    def dying(*args, **kwargs):
+        raise KgWorkerError("an extraction worker process died")
+        yield
+
+    monkeypatch.setattr(build, "extract_papers", dying)
+    result = CliRunner().invoke(main, ["build", "-o", str(tmp_path / "out"), "--jobs", "2"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == ["kg: error: an extraction worker process died"]
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_cli_extract_jobs_2_writes_the_same_file(tmp_path: Path, shared_data: Path) -> None:

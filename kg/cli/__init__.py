@@ -1,7 +1,8 @@
 """The `kg` command line: a thin layer over the Python API, one module per command.
 
 Every command turns bad input (`KgInputError`) into one line on stderr and exit code 2,
-and SIGTERM into a clean stop, so staged outputs are removed and old ones left intact.
+any other reported failure (`KgError`, e.g. a worker killed by the system) into one line and
+exit code 1, and SIGTERM into a clean stop, so staged outputs are removed and old ones left intact.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 import click
 
-from kg.errors import KgInputError
+from kg.errors import KgError, KgInputError
 
 INTERRUPTED = "kg: interrupted; no partial output left (outputs are replaced only when complete)"
 
@@ -25,6 +26,9 @@ class KgGroup(click.Group):
         except KgInputError as err:
             click.echo(f"kg: error: {err}", err=True)
             sys.exit(2)
+        except KgError as err:
+            click.echo(f"kg: error: {err}", err=True)
+            sys.exit(1)
         except KeyboardInterrupt:
             click.echo(INTERRUPTED, err=True)
             sys.exit(130)

@@ -31,6 +31,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.model import Entity, EntityType
 
@@ -61,8 +62,10 @@ class ResolvedEntity:
     long_form: str | None
 
 
+@lru_cache(maxsize=1 << 18)
 def normalize(name: str) -> str:
-    """Case, width, space and hyphen variants of a name share one normal form."""
+    """Case, width, space and hyphen variants of a name share one normal form. Cached: the
+    same few thousand names recur across papers, and resolution normalises each many times."""
     return _SEPARATORS.sub("", unicodedata.normalize("NFKC", name).casefold())
 
 
