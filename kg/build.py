@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -12,7 +13,7 @@ import networkx as nx
 
 from kg.corpus import read_papers
 from kg.errors import KgInputError
-from kg.export import EXPORTS
+from kg.export.plan import make_query_cache, write_exports
 from kg.export.rdf import check_base_iri
 from kg.graph import build_graph
 from kg.model import Paper, PaperExtraction
@@ -74,11 +75,16 @@ def build(sources: Sequence[str | Path], out_dir: str | Path = "outputs", *, fmt
     """Build the graph of `sources` (the bundled listing when empty) into `out_dir`.
 
     `base_iri` prefixes the RDF instance IRIs (default `kg.export.rdf.DEFAULT_BASE_IRI`);
-    `max_nodes` caps graph.html; `jobs` is the number of extraction processes. Papers are
-    read, extracted and added to the graph as a stream, so memory holds the graph but not
-    the texts or extractions already processed. Every file is written to a staging
-    directory that replaces `out_dir` only when all are complete. Returns the summary,
-    also written as stats.json.
+    `max_nodes` caps graph.html; `jobs` is the number of extraction processes, then of
+    export processes. Papers are read, extracted and added to the graph as a stream, so
+    memory holds the graph but not the texts or extractions already processed. Every file
+    is written to a staging directory that replaces `out_dir` only when all are complete,
+    with the query cache of graph.nt (`kg.query.open_cached_store`), so that the first
+    `kg query` does not have to load the data. Returns the summary, also written as stats.json.
+
+    In one process the cache is made once the graph is freed: its bulk load takes about as
+    much memory again as a third of the graph (1.2 GB at 100k papers). With `jobs` > 1 it is
+    made beside the exports, in the process that wrote graph.nt.
     """
     if base_iri is not None:  # refused now rather than after a long extraction
         check_base_iri(base_iri)
@@ -88,10 +94,14 @@ def build(sources: Sequence[str | Path], out_dir: str | Path = "outputs", *, fmt
     out_dir = Path(out_dir)
     options = {"base_iri": base_iri, "max_nodes": max_nodes}
     with staged_directory(out_dir) as staging:
-        written = [export.write(graph, staging, **options) for export in EXPORTS]
+        written = write_exports(graph, staging, options, jobs, query_cache=jobs > 1)
         stats["files"] = {w.path.name: _size(w.path) for w in written}
         stats["notes"] = [f"{w.path.name}: {w.notice}" for w in written if w.notice]
         (staging / "stats.json").write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
+        if jobs <= 1:
+            del graph
+            gc.collect()
+            make_query_cache(staging / "graph.nt")
     return stats
 
 

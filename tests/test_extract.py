@@ -426,6 +426,13 @@ def test_relative_and_absolute(extractor: Extractor) -> None:
                                       ("throughput", 8.0, "x", True)]
 
 
+def test_a_change_word_after_coordinated_numbers_makes_all_of_them_relative(extractor: Extractor) -> None:
+    extraction = run(extractor, "It reaches 76.1% and 77.3% top-1 accuracy on ImageNet, and 0.8% and 0.9% "
+                                "higher top-1 accuracy than Swin on the small models.")
+    assert results_of(extraction) == [("top-1 accuracy", 76.1, "%", False), ("top-1 accuracy", 77.3, "%", False),
+                                      ("top-1 accuracy", 0.8, "%", True), ("top-1 accuracy", 0.9, "%", True)]
+
+
 def test_bare_number_needs_its_metric_right_after(extractor: Extractor) -> None:
     extraction = run(extractor, "Search costs 10^4 GPU hours and scores 31.2 BLEU on 12 tasks, accuracy aside.")
     assert results_of(extraction) == [("GPU hours", 10000.0, "", False), ("BLEU", 31.2, "", False)]

@@ -55,6 +55,19 @@ def test_changed_data_rebuilds_the_store(data: Path) -> None:
     assert not [p for p in data.parent.iterdir() if ".new-" in p.name or ".old-" in p.name]
 
 
+def test_a_store_made_the_old_way_is_made_again(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache from before `CACHE_LAYOUT` changed (here: not compacted) is not reused."""
+    monkeypatch.setattr(kg.query, "CACHE_LAYOUT", kg.query.CACHE_LAYOUT - 1)
+    run_query("top-datasets", data, cache=True)
+    monkeypatch.undo()
+    loads: list[object] = []
+    bulk_load = kg.query._bulk_load
+    monkeypatch.setattr(kg.query, "_bulk_load", lambda *args: loads.append(args) or bulk_load(*args))
+    assert run_query("top-datasets", data, cache=True)[1] == [("CIFAR-10", 4), ("ImageNet", 2)]
+    assert len(loads) == 1
+    assert json.loads((cache_path(data) / "source.json").read_text())["layout"] == kg.query.CACHE_LAYOUT
+
+
 def test_a_damaged_store_is_made_again(data: Path) -> None:
     run_query("top-datasets", data, cache=True)
     shutil.rmtree(cache_path(data) / "store")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import signal
 import sys
+from importlib import import_module
 from typing import Any
 
 import click
@@ -18,7 +19,22 @@ from kg.errors import KgError, KgInputError
 INTERRUPTED = "kg: interrupted; no partial output left (outputs are replaced only when complete)"
 
 
+COMMAND_MODULES = {"build": "build", "extract": "build", "eval": "evaluate", "query": "query",
+                   "validate": "query", "view": "view", "export": "export"}
+"""Each command's module in kg.cli, imported only when the command runs (or help lists them
+all): `kg query` need not load NetworkX and the exporters to answer in a fraction of a second."""
+
+
 class KgGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMAND_MODULES:
+            return None
+        module = import_module(f"kg.cli.{COMMAND_MODULES[name]}")
+        return next(command for command in module.COMMANDS if command.name == name)
+
     def invoke(self, ctx: click.Context) -> Any:
         signal.signal(signal.SIGTERM, _raise_interrupt)
         try:
@@ -42,14 +58,3 @@ def _raise_interrupt(signum: int, frame: Any) -> None:
 @click.version_option(package_name="kg")
 def main() -> None:
     """Build a knowledge graph of ML papers: methods, datasets, hardware, metrics, tasks, results."""
-
-
-def _register() -> None:
-    from kg.cli import build, evaluate, export, query, view
-
-    for module in (build, evaluate, query, view, export):
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register()

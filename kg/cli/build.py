@@ -22,8 +22,9 @@ engine_option = click.option("--engine", type=click.Choice(("local", "spark")), 
                              help="spark: run on Apache Spark (pip install 'kg[spark]'); INPUTS may be globs "
                                   "or Hadoop URIs and outputs are part files (docs/spark.md).")
 jobs_option = click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-                           help="Extraction processes: papers are spread over JOBS workers, each "
-                                "loading the pipeline once; the output is the same for any JOBS.")
+                           help="Processes: papers are spread over JOBS workers, each loading the "
+                                "pipeline once (kg build then writes its exports in JOBS processes); "
+                                "the output is the same for any JOBS.")
 
 
 def progress_bar(quiet: bool):

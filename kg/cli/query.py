@@ -102,9 +102,10 @@ def format_table(columns: list[str], rows: list[tuple[Value, ...]]) -> str:
     numeric = [all(isinstance(row[i], (int, float)) and not isinstance(row[i], bool)
                    for row in rows if row[i] is not None) for i in range(len(columns))]
 
+    template = "  ".join(f"{{:{'>' if num else '<'}{w}}}" for w, num in zip(widths, numeric))
+
     def line(values: list[str]) -> str:
-        return "  ".join(v.rjust(w) if num else v.ljust(w)
-                         for v, w, num in zip(values, widths, numeric)).rstrip() + "\n"
+        return template.format(*values).rstrip() + "\n"
 
     out = line(columns) + line(["-" * w for w in widths]) + "".join(line(row) for row in cells)
     return out + f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n"

@@ -16,6 +16,7 @@ and ``label`` are its relation, and ``viz`` colours nodes by kind and sizes them
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +42,23 @@ _XSD_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
 
 def write_gexf(graph: nx.MultiDiGraph, path: Path) -> None:
     """Write `graph` as GEXF 1.3 to `path`."""
-    nodes, node_table = _node_table(graph)
-    edges, edge_table = _edge_table(graph)
+    _write_gexf(graph, path, *_node_table(graph), *_edge_table(graph))
+
+
+def write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
+    """Write `graph` as GraphML to `path` (every attribute a typed ``<data>``)."""
+    _write_graphml(path, *_node_table(graph), *_edge_table(graph))
+
+
+def write_gexf_and_graphml(graph: nx.MultiDiGraph, gexf: Path, graphml: Path) -> None:
+    """`write_gexf` and `write_graphml`, sorting and cleaning the attributes once for both."""
+    tables = (*_node_table(graph), *_edge_table(graph))
+    _write_gexf(graph, gexf, *tables)
+    _write_graphml(graphml, *tables)
+
+
+def _write_gexf(graph: nx.MultiDiGraph, path: Path, nodes: list[Any], node_table: Table,
+                edges: list[tuple[Any, Any, Any]], edge_table: Table) -> None:
     node_columns = tuple(c for c in node_table.columns if c.name != "label")  # the GEXF label
     with _XmlWriter(path) as xml:
         xml.open("gexf", {
@@ -84,10 +100,8 @@ def write_gexf(graph: nx.MultiDiGraph, path: Path) -> None:
         xml.close("gexf")
 
 
-def write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
-    """Write `graph` as GraphML to `path` (every attribute a typed ``<data>``)."""
-    nodes, node_table = _node_table(graph)
-    edges, edge_table = _edge_table(graph)
+def _write_graphml(path: Path, nodes: list[Any], node_table: Table,
+                   edges: list[tuple[Any, Any, Any]], edge_table: Table) -> None:
     with _XmlWriter(path) as xml:
         xml.open("graphml", {
             "xmlns": GRAPHML_NAMESPACE, "xmlns:xsi": XSI_NAMESPACE,
@@ -144,14 +158,18 @@ def _edge_table(graph: nx.MultiDiGraph) -> tuple[list[tuple[Any, Any, Any]], Tab
 def _gexf_values(xml: _XmlWriter, row: dict[str, Any]) -> None:
     if row:
         xml.open("attvalues")
-        for name, value in row.items():
-            xml.leaf("attvalue", {"for": name, "value": _lexical(value)})
+        xml.rendered([f'<attvalue for="{_attribute(name)}" value="{_lexical_attribute(value)}" />'
+                      for name, value in row.items()])
         xml.close("attvalues")
 
 
 def _graphml_values(xml: _XmlWriter, name: str, row: dict[str, Any]) -> None:
-    for key, value in row.items():
-        xml.leaf("data", {"key": _graphml_key(name, key)}, _lexical(value))
+    xml.rendered([_graphml_data(_attribute(_graphml_key(name, key)), value) for key, value in row.items()])
+
+
+def _graphml_data(key: str, value: Any) -> str:
+    text = _text(value) if type(value) is str else _lexical(value)  # only text needs escaping
+    return f'<data key="{key}">{text}</data>' if text else f'<data key="{key}" />'
 
 
 def _graphml_key(name: str, attribute: str) -> str:
@@ -160,6 +178,8 @@ def _graphml_key(name: str, attribute: str) -> str:
 
 def _lexical(value: Any) -> str:
     """An attribute value as XML Schema writes it."""
+    if type(value) is str:
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -174,6 +194,25 @@ def _number(value: float) -> str:
 _ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
                                     "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"})
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTRIBUTE_SPECIAL = re.compile('[&<>"\r\n\t]')
+_TEXT_SPECIAL = re.compile("[&<>]")
+"""The characters of each table: a search finds most values need no escaping faster than
+`str.translate` copies them."""
+
+
+def _attribute(value: str) -> str:
+    """`value` escaped for a double-quoted XML attribute."""
+    return value if _ATTRIBUTE_SPECIAL.search(value) is None else value.translate(_ATTRIBUTE_ESCAPES)
+
+
+def _text(value: str) -> str:
+    """`value` escaped for XML character data."""
+    return value if _TEXT_SPECIAL.search(value) is None else value.translate(_TEXT_ESCAPES)
+
+
+def _lexical_attribute(value: Any) -> str:
+    """`_lexical(value)` escaped for an attribute: only text can hold characters to escape."""
+    return _attribute(value) if type(value) is str else _lexical(value)
 
 
 class _XmlWriter:
@@ -216,10 +255,13 @@ class _XmlWriter:
         parts.append("<" + tag)
         if attrs:
             for name, value in attrs.items():
-                parts.append(f' {name}="{value.translate(_ATTRIBUTE_ESCAPES)}"')
+                parts.append(f' {name}="{_attribute(value)}"')
         if len(parts) > self.FLUSH_PARTS:
-            self.out.write("".join(parts))
-            parts.clear()
+            self._flush()
+
+    def _flush(self) -> None:
+        self.out.write("".join(self.parts))
+        self.parts.clear()
 
     def open(self, tag: str, attrs: dict[str, str] | None = None) -> None:
         """Start an element; what is written next, until `close`, is inside it."""
@@ -232,8 +274,23 @@ class _XmlWriter:
         self.parts.append(" />" if self.empty else f"{self.indents[self.depth]}</{tag}>")
         self.empty = False
 
+    def rendered(self, elements: list[str]) -> None:
+        """Elements without child elements, each given as its XML text, one per line."""
+        if not elements:
+            return
+        parts = self.parts
+        if self.empty:
+            parts.append(">")
+            self.empty = False
+        if self.depth >= len(self.indents):
+            self.indents.append("\n" + "  " * self.depth)
+        indent = self.indents[self.depth]
+        parts.append(indent + indent.join(elements))
+        if len(parts) > self.FLUSH_PARTS:
+            self._flush()
+
     def leaf(self, tag: str, attrs: dict[str, str] | None = None, text: str | None = None) -> None:
         """An element without child elements."""
         self._start(tag, attrs)
-        self.parts.append(f">{text.translate(_TEXT_ESCAPES)}</{tag}>" if text else " />")
+        self.parts.append(f">{_text(text)}</{tag}>" if text else " />")
         self.empty = False

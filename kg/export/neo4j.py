@@ -39,6 +39,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -183,6 +184,8 @@ def _escape_character(match: re.Match[str]) -> str:
 
 
 def _cypher_value(value: Any) -> str:
+    if type(value) is str:  # the most common first
+        return cypher_string(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -197,10 +200,11 @@ def _cypher_value(value: Any) -> str:
 
 
 def _cypher_map(properties: dict[str, Any]) -> str:
-    return "{" + ", ".join(f"{_quote_name(key)}: {_cypher_value(value)}"
-                           for key, value in properties.items()) + "}"
+    return "{" + ", ".join([f"{_quote_name(key)}: {_cypher_value(value)}"
+                            for key, value in properties.items()]) + "}"
 
 
+@cache
 def _quote_name(name: str) -> str:
     """A property key in backticks: safe whatever the name, keywords such as ``end`` included."""
     return "`" + name.replace("`", "``") + "`"
@@ -227,10 +231,11 @@ def relationship_csv(rel: RelationshipSet) -> Iterator[str]:
 def _csv_lines(key_headers: list[str], keys: Iterable[list[str]], properties: Table) -> Iterator[str]:
     """A CSV file for neo4j-admin: the key columns (ids, label or type), then typed properties."""
     columns = properties.columns
+    names = [column.name for column in columns]
     yield ",".join([*key_headers, *(_csv_header(column) for column in columns)])
     for key_fields, row in zip(keys, properties.rows):
-        yield ",".join([*(_csv_string(field) for field in key_fields),
-                        *(_csv_field(row.get(column.name)) for column in columns)])
+        yield ",".join([*[_csv_string(field) for field in key_fields],
+                        *[_csv_field(row.get(name)) for name in names]])
 
 
 def _csv_header(column: Column) -> str:
@@ -238,6 +243,8 @@ def _csv_header(column: Column) -> str:
 
 
 def _csv_field(value: Any) -> str:
+    if type(value) is str:  # the most common first
+        return _csv_string(value)
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -19,17 +19,20 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
-import networkx as nx
 import pyoxigraph
 
 from kg.errors import KgInputError
 from kg.graph.ids import paper_node_id
 from kg.graph.schema import ENTITY_TYPES, PAPER_RELATIONS
 from kg.staging import staged_file
+
+if TYPE_CHECKING:  # only annotations name it: `kg query` does not load NetworkX
+    import networkx as nx
 
 DEFAULT_BASE_IRI = "https://w3id.org/kg/id/"
 ONTOLOGY_IRI = "https://w3id.org/kg/ontology"
@@ -156,6 +159,10 @@ def _entity(attrs: dict[str, Any]) -> Iterator[tuple[IRI, Term]]:
     yield _p("skos:prefLabel"), Literal(attrs["name"])
     for alias in attrs.get("aliases", ()):
         yield _p("skos:altLabel"), Literal(alias)
+    # what SPARQL's LCASE makes of each name: the bundled queries find a name in any case with
+    # one index look-up instead of lower-casing every label of the graph
+    for name in (attrs["name"], *attrs.get("aliases", ())):
+        yield _p("kgo:nameKey"), Literal(name.lower())
     yield _p("kgo:support"), _integer(attrs["support"])
     yield _p("kgo:proposedIn"), _integer(attrs["proposed_in"])
     yield _p("kgo:inLexicon"), _boolean(attrs["lexicon"])
@@ -178,19 +185,20 @@ def _result(attrs: dict[str, Any], paper: IRI) -> Iterator[tuple[IRI, Term]]:
     yield _p("prov:wasDerivedFrom"), paper
 
 
+@cache
 def _p(name: str) -> IRI:
     return IRI(_vocab(name))
 
 
 def _sorted(pairs: Iterable[tuple[IRI, Term]]) -> list[tuple[IRI, Term]]:
-    """rdf:type first, then by predicate and object (IRIs before literals); duplicates dropped."""
-    return sorted(set(pairs), key=lambda pair: (pair[0].value != RDF_TYPE, pair[0].value, _term_key(pair[1])))
+    """rdf:type first, then by predicate and object (IRIs before literals); duplicates dropped.
 
-
-def _term_key(term: Term) -> tuple[int, str, str]:
-    if isinstance(term, IRI):
-        return 0, term.value, ""
-    return 1, term.lexical, term.datatype or ""
+    Keyed by strings alone, which identify a pair (so equal keys are equal pairs): faster
+    than hashing and comparing the dataclasses."""
+    by_key = {(p.value != RDF_TYPE, p.value,
+               (0, o.value, "") if type(o) is IRI else (1, o.lexical, o.datatype or "")): (p, o)
+              for p, o in pairs}
+    return [by_key[key] for key in sorted(by_key)]
 
 
 def _integer(value: int) -> Literal:
@@ -216,7 +224,8 @@ _BASE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|\\^`\x7f\ud8
 _HAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
+_NEEDS_ESCAPE = re.compile('["\\\\\x00-\x1f\x7f\ud800-\udfff]')
+"""What a string literal may not hold as it is: escaped, or (lone surrogates) replaced."""
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _RESERVED = ":/?#[]@!$&'()*+,;=~"
 _PATH_SAFE = _RESERVED.replace("[", "").replace("]", "")  # brackets only delimit an IPv6 host
@@ -262,12 +271,19 @@ def _is_iri(text: str) -> bool:
 
 
 def _escape(text: str) -> str:
-    return _NEEDS_ESCAPE.sub(lambda m: _ESCAPES.get(m.group()) or f"\\u{ord(m.group()):04X}",
-                             clean_text(text))
+    """`text` escaped for a quoted literal, lone surrogates replaced as by `clean_text`."""
+    return _NEEDS_ESCAPE.sub(_escape_character, text)
+
+
+def _escape_character(match: re.Match[str]) -> str:
+    char = match.group()
+    if "\ud800" <= char <= "\udfff":
+        return "\ufffd"
+    return _ESCAPES.get(char) or f"\\u{ord(char):04X}"
 
 
 def _nt_term(term: Term) -> str:
-    if isinstance(term, IRI):
+    if type(term) is IRI:
         return f"<{term.value}>"
     if term.datatype is None:
         return f'"{_escape(term.lexical)}"'
@@ -284,10 +300,11 @@ def write_ntriples(graph: nx.MultiDiGraph, path: Path, base_iri: str = DEFAULT_B
             out.writelines(ntriples_lines(subject, pairs))
 
 
-def ntriples_lines(subject: IRI, pairs: list[tuple[IRI, Term]]) -> Iterator[str]:
+def ntriples_lines(subject: IRI, pairs: list[tuple[IRI, Term]]) -> list[str]:
     """One subject's N-Triples lines, each ending in a line feed."""
-    head = _nt_term(subject)
-    return (f"{head} {_nt_term(p)} {_nt_term(o)} .\n" for p, o in pairs)
+    head = f"<{subject.value}> <"
+    return [f"{head}{p.value}> <{o.value}> .\n" if type(o) is IRI else f"{head}{p.value}> {_nt_term(o)} .\n"
+            for p, o in pairs]
 
 
 _LOCAL_NAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.%\-]*[A-Za-z0-9_%\-])?")
@@ -313,9 +330,18 @@ class _PrefixedNames:
         self.memo: dict[str, str] = {}
         """Compact forms of the vocabulary's IRIs (predicates, classes, datatypes), which recur
         on every subject: trying every prefix on each was a fifth of the Turtle writer's time."""
+        self.before_instances: list[tuple[str, str]] = []
+        """The prefixes tried before ``kgi`` that an instance IRI may start with (usually none)."""
+        self.after_instances = self.prefixes
+        """The prefixes tried after ``kgi``."""
+        if self.instances is not None:
+            position = self.prefixes.index((INSTANCE_PREFIX, self.instances))
+            self.before_instances = [(prefix, namespace) for prefix, namespace in self.prefixes[:position]
+                                     if namespace.startswith(self.instances)]
+            self.after_instances = self.prefixes[position + 1:]
 
     def term(self, term: Term) -> str:
-        if isinstance(term, Literal):
+        if type(term) is Literal:
             if term.datatype == XSD + "integer" or term.datatype == XSD + "boolean":
                 return term.lexical
             if term.datatype == XSD + "decimal" and _TURTLE_DECIMAL.fullmatch(term.lexical):
@@ -329,31 +355,76 @@ class _PrefixedNames:
     def compact(self, iri: str) -> str:
         """``prefix:local`` when the local part is plain, else `iri` itself."""
         known = self.memo.get(iri)
-        if known is None:
-            known = self._compact(iri)
-            if len(self.memo) < self.MEMO_SIZE and not (self.instances and iri.startswith(self.instances)):
-                self.memo[iri] = known
+        if known is not None:
+            return known
+        if self.instances and iri.startswith(self.instances):
+            return self._compact_instance(iri)
+        known = self._compact(iri, self.prefixes)
+        if len(self.memo) < self.MEMO_SIZE:
+            self.memo[iri] = known
         return known
 
-    def _compact(self, iri: str) -> str:
-        for prefix, namespace in self.prefixes:
-            local = iri[len(namespace):]
-            if iri.startswith(namespace) and local and _LOCAL_NAME.fullmatch(local):
-                return f"{prefix}:{local}"
+    def _compact_instance(self, iri: str) -> str:
+        """`_compact` of an IRI that starts with the instances' namespace, which is tried
+        after the longer namespaces that may also match, before the shorter ones."""
+        if self.before_instances:
+            known = self._compact(iri, self.before_instances)
+            if known != iri:
+                return known
+        local = iri[len(self.instances):]
+        if local and _LOCAL_NAME.fullmatch(local):
+            return f"{INSTANCE_PREFIX}:{local}"
+        return self._compact(iri, self.after_instances)
+
+    @staticmethod
+    def _compact(iri: str, prefixes: list[tuple[str, str]]) -> str:
+        for prefix, namespace in prefixes:
+            if iri.startswith(namespace):
+                local = iri[len(namespace):]
+                if local and _LOCAL_NAME.fullmatch(local):
+                    return f"{prefix}:{local}"
         return iri
+
+
+class _TurtleWriter:
+    """Writes Turtle to `out`: the prefix lines, then one block per subject."""
+
+    def __init__(self, out: TextIO, base_iri: str) -> None:
+        prefixes = _prefixes(base_iri)
+        self.out = out
+        self.names = _PrefixedNames(prefixes)
+        self.predicates = {RDF_TYPE: "a"}
+        for prefix, namespace in sorted(prefixes.items()):
+            out.write(f"@prefix {prefix}: <{namespace}> .\n")
+
+    def subject(self, subject: IRI, pairs: list[tuple[IRI, Term]]) -> None:
+        term, predicates = self.names.term, self.predicates
+        lines = []
+        for p, o in pairs:
+            predicate = predicates.get(p.value)
+            if predicate is None:
+                predicate = predicates[p.value] = term(p)
+            lines.append(f"    {predicate} {term(o)}")
+        self.out.write(f"\n{term(subject)}\n" + " ;\n".join(lines) + " .\n")
 
 
 def write_turtle(graph: nx.MultiDiGraph, path: Path, base_iri: str = DEFAULT_BASE_IRI) -> None:
     """Turtle with the prefixes of PREFIXES and ``kgi:`` for the instances, one block per subject."""
-    prefixes = _prefixes(base_iri)
-    names = _PrefixedNames(prefixes)
     with _output(path) as out:
-        for prefix, namespace in sorted(prefixes.items()):
-            out.write(f"@prefix {prefix}: <{namespace}> .\n")
+        turtle = _TurtleWriter(out, base_iri)
         for subject, pairs in iter_subjects(graph, base_iri):
-            out.write(f"\n{names.term(subject)}\n")
-            lines = [f"    {'a' if p.value == RDF_TYPE else names.term(p)} {names.term(o)}" for p, o in pairs]
-            out.write(" ;\n".join(lines) + " .\n")
+            turtle.subject(subject, pairs)
+
+
+def write_turtle_and_ntriples(graph: nx.MultiDiGraph, turtle: Path, ntriples: Path,
+                              base_iri: str = DEFAULT_BASE_IRI) -> None:
+    """`write_turtle` and `write_ntriples` in one pass over the statements, which are
+    otherwise made twice (the two files are the same as each writer's)."""
+    with _output(turtle) as turtle_out, _output(ntriples) as ntriples_out:
+        turtle_writer = _TurtleWriter(turtle_out, base_iri)
+        for subject, pairs in iter_subjects(graph, base_iri):
+            turtle_writer.subject(subject, pairs)
+            ntriples_out.writelines(ntriples_lines(subject, pairs))
 
 
 def write_jsonld(graph: nx.MultiDiGraph, path: Path, base_iri: str = DEFAULT_BASE_IRI) -> None:

@@ -281,14 +281,18 @@ def _sentence_results(text: str, sentence: _Sentence, named: bytearray, main: En
         if i and numbers[i - 1].range_start:
             metric_of[i - 1] = metric_of[i - 1] or metric_of[i]
             metric_of[i] = metric_of[i - 1]
+    relative = [_relative(text, number, clause) for number, clause in zip(numbers, clause_of)]
+    for i in range(len(numbers) - 1, 0, -1):  # "0.8% and 0.9% higher": the cue after the last covers all
+        if relative[i] and _coordinated(text, numbers[i - 1].end, numbers[i].start):
+            relative[i - 1] = True
     self_reference = bool(SELF_REFERENCE.search(text, sentence.start, sentence.end))
     results = []
-    for number, metric, clause in zip(numbers, metric_of, clause_of):
+    for number, metric, clause, is_relative in zip(numbers, metric_of, clause_of, relative):
         if metric is None or _is_setup(text, number, clause[0]):
             continue
         results.append(Result(
             metric=metric[2], value=number.value, unit=number.unit or _implied_unit(metric[2]),
-            relative=_relative(text, number, clause), sentence=sentences.evidence(number.start, number.end),
+            relative=is_relative, sentence=sentences.evidence(number.start, number.end),
             start=number.start, end=number.end,
             dataset=_nearest(sentence.spans("Dataset"), number),
             method=_method(sentence.mentions.get("Method", []), number, main, self_reference, text)))

@@ -1,0 +1,205 @@
+"""How `kg build` writes its exports: which process writes which, and the forked children.
+
+With ``jobs`` > 1 the exports too are spread over processes: each is written by one
+process, the parent writing its own share while ``jobs - 1`` forked children write theirs.
+Children are forked rather than spawned because they need the whole graph (gigabytes at
+100k papers), which a fork shares copy-on-write instead of pickling; ``gc.freeze()``
+before the fork keeps the collector from touching (and so copying) every page of it.
+A child reports its files, or its exception, through a pipe; the parent re-raises the
+exception as it was. If anything fails or the parent is stopped (Ctrl-C, SIGTERM), the
+children still running are killed before the staging directory is removed, so nothing
+is left behind. Without "fork" (Windows) the exports are written one after the other.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import pickle
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from kg.errors import KgWorkerError
+from kg.export import EXPORTS, JOINT_WRITERS, Export, Joint, Written
+
+QUERY_CACHE_COST = 55.0
+"""Rough seconds to make the query cache of a 100k-paper graph.nt (as `Export.cost`; its
+bulk load runs on several threads, about 70 CPU seconds in 55)."""
+
+
+@dataclass(frozen=True)
+class ExportTask:
+    """What one process writes in a row: an export, or the exports a joint writer makes
+    together; with `query_cache`, then the query cache of the graph.nt among them."""
+
+    exports: tuple[Export, ...]
+    joint: Joint | None = None
+    query_cache: bool = False
+
+    @property
+    def cost(self) -> float:
+        cost = self.joint.cost if self.joint else sum(export.cost for export in self.exports)
+        return cost + (QUERY_CACHE_COST if self.query_cache else 0)
+
+    def run(self, graph: nx.MultiDiGraph, out_dir: Path, options: dict[str, Any]) -> list[Written]:
+        if self.joint:
+            written = self.joint.write(graph, out_dir, **options)
+        else:
+            written = [export.write(graph, out_dir, **options) for export in self.exports]
+        if self.query_cache:
+            make_query_cache(out_dir / "graph.nt")
+        return written
+
+
+def export_plan(jobs: int, query_cache: bool = False) -> list[list[ExportTask]]:
+    """The export tasks of `kg build` in `jobs` shares of about equal cost, the parent's first,
+    each in EXPORTS order; with `query_cache`, graph.nt's task makes the query cache too.
+
+    Longest task first to the least loaded share; a share never holds nothing while
+    another holds two tasks, and the plan is the same on every run."""
+    def task(exports: tuple[Export, ...], joint: Joint | None = None) -> ExportTask:
+        return ExportTask(exports, joint, query_cache and any(e.filename == "graph.nt" for e in exports))
+
+    tasks = [task(joint.exports, joint) for joint in JOINT_WRITERS]
+    joined = {export.filename for task in tasks for export in task.exports}
+    tasks += [task((export,)) for export in EXPORTS if export.filename not in joined]
+    tasks.sort(key=lambda task: EXPORTS.index(task.exports[0]))
+    shares: list[list[ExportTask]] = [[] for _ in range(max(1, min(jobs, len(tasks))))]
+    for task in sorted(tasks, key=lambda task: -task.cost):
+        min(shares, key=lambda share: sum(t.cost for t in share)).append(task)
+    return [sorted(share, key=tasks.index) for share in shares]
+
+
+def write_exports(graph: nx.MultiDiGraph, out_dir: Path, options: dict[str, Any],
+                  jobs: int = 1, query_cache: bool = False) -> list[Written]:
+    """Write every export of EXPORTS into `out_dir` (with `query_cache`, and the query cache
+    of graph.nt) over `jobs` processes when "fork" is available; returns what was written,
+    in EXPORTS order."""
+    shares = export_plan(jobs if _can_fork() else 1, query_cache)
+    if len(shares) == 1:
+        written = _run_share(shares[0], graph, out_dir, options)
+    else:
+        written = _run_forked(shares, graph, out_dir, options)
+    order = {export.filename: index for index, export in enumerate(EXPORTS)}
+    return sorted(written, key=lambda w: order[w.path.name])
+
+
+def _run_forked(shares: list[list[ExportTask]], graph: nx.MultiDiGraph, out_dir: Path,
+                options: dict[str, Any]) -> list[Written]:
+    """The first share in this process, each other one in a forked child, all at once."""
+    children: list[_Child] = []
+    gc.freeze()  # the graph's objects leave the collector's lists: a collection touches no page of them
+    try:
+        for share in shares[1:]:
+            with _stops_blocked():  # a stop received meanwhile is raised once the child is listed
+                children.append(_Child(lambda share=share: _run_share(share, graph, out_dir, options)))
+        written = _run_share(shares[0], graph, out_dir, options)
+        for child in children:
+            written += child.result()
+    finally:
+        for child in children:
+            child.stop()
+        gc.unfreeze()
+    return written
+
+
+def _run_share(share: list[ExportTask], graph: nx.MultiDiGraph, out_dir: Path,
+               options: dict[str, Any]) -> list[Written]:
+    return [written for task in share for written in task.run(graph, out_dir, options)]
+
+
+def make_query_cache(data: Path) -> None:
+    """Make the query cache of the RDF file `data` (`kg.query.open_cached_store`) and close it."""
+    from kg.query import open_cached_store
+
+    store = open_cached_store(data)
+    del store  # closed now: no lock or open file stays behind
+
+
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextmanager
+def _stops_blocked() -> Iterator[None]:
+    """SIGINT and SIGTERM held pending in the block, so that a child forked there starts with
+    them blocked and only receives them once it has replaced the parent's handlers with its own
+    (otherwise Ctrl-C right after the fork raises KeyboardInterrupt in the child's at-fork hooks)."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+class _Child:
+    """A forked process running `work`; `result` returns what it returned or raises what it raised."""
+
+    def __init__(self, work: Callable[[], list[Written]]) -> None:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read)
+            _child_main(work, write)
+        os.close(write)
+        self.pid: int | None = pid
+        self.pipe = os.fdopen(read, "rb")
+
+    def result(self) -> list[Written]:
+        data = self.pipe.read()
+        assert self.pid is not None
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        if status != 0:  # it exits with 0 once its message is sent
+            raise KgWorkerError(f"an export process died ({_describe(status)}, e.g. killed when out "
+                                "of memory); nothing was written: try again with fewer jobs")
+        ok, value = pickle.loads(data)
+        if not ok:
+            raise value
+        return value
+
+    def stop(self) -> None:
+        """Kill the child unless it has already reported, and reap it."""
+        if self.pid is not None:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pid = None
+        self.pipe.close()
+
+
+def _child_main(work: Callable[[], list[Written]], pipe: int) -> None:
+    """Run `work` and send ``(True, result)`` or ``(False, exception)`` through `pipe`; exit."""
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent stops us
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
+        try:
+            message = pickle.dumps((True, work()))
+        except BaseException as err:  # everything, to re-raise it in the parent
+            try:
+                message = pickle.dumps((False, err))
+                pickle.loads(message)
+            except Exception:  # an exception that does not pickle, or not back
+                message = pickle.dumps((False, KgWorkerError(f"{type(err).__name__}: {err}")))
+        with os.fdopen(pipe, "wb") as out:
+            out.write(message)
+    finally:
+        os._exit(0)  # no atexit handler, no flush of the parent's buffers
+
+
+def _describe(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"signal {os.WTERMSIG(status)}"
+    return f"exit code {os.waitstatus_to_exitcode(status)}"
+
+
