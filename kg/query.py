@@ -332,14 +332,15 @@ def run_query(query_or_name: str, data_path: str | Path | None = None,
     bindings = _bindings(query, params or {})
     path = Path(data_path) if data_path is not None else default_data_path()
     if engine == "oxigraph":
-        columns, rows = _run_oxigraph(query, open_cached_store(path) if cache else load_oxigraph(path), bindings)
-    else:
-        columns, rows = _run_rdflib(query, path, bindings)
-    hidden = {p.name for p in query.parameters}
-    keep = [i for i, column in enumerate(columns) if column not in hidden]
-    if len(keep) == len(columns):
-        return columns, rows
-    return [columns[i] for i in keep], [tuple([row[i] for i in keep]) for row in rows]
+        return _run_oxigraph(query, open_cached_store(path) if cache else load_oxigraph(path), bindings)
+    return _run_rdflib(query, path, bindings)
+
+
+def _shown(columns: list[str], query: Query) -> list[int]:
+    """The indices of the columns to return: a parameter projected so that its binding reaches
+    a subquery is not a result (only the shown columns are converted: 60k rows at 100k)."""
+    hidden = {parameter.name for parameter in query.parameters}
+    return [i for i, column in enumerate(columns) if column not in hidden]
 
 
 def _run_oxigraph(query: Query, store: Any, bindings: dict[str, str]):
@@ -352,7 +353,9 @@ def _run_oxigraph(query: Query, store: Any, bindings: dict[str, str]):
             return ["ask"], [(bool(result),)]
         if isinstance(result, pyoxigraph.QuerySolutions):
             columns = [variable.value for variable in result.variables]
-            return columns, [tuple(map(_ox_value, solution)) for solution in result]
+            shown = _shown(columns, query)
+            return [columns[i] for i in shown], [tuple([_ox_value(solution[i]) for i in shown])
+                                                 for solution in result]
         return ["subject", "predicate", "object"], sorted(
             (_ox_value(t.subject), _ox_value(t.predicate), _ox_value(t.object)) for t in result)
     except (SyntaxError, RuntimeError, ValueError) as err:
@@ -384,7 +387,8 @@ def _run_rdflib(query: Query, path: Path, bindings: dict[str, str]):
             return ["ask"], [(bool(result.askAnswer),)]
         if result.type == "SELECT":
             columns = [str(variable) for variable in result.vars]
-            return columns, [tuple(_rdflib_value(value) for value in row) for row in result]
+            shown = _shown(columns, query)
+            return [columns[i] for i in shown], [tuple([_rdflib_value(row[i]) for i in shown]) for row in result]
         return ["subject", "predicate", "object"], sorted(
             tuple(_rdflib_value(term) for term in triple) for triple in result)
     except (ParseException, ValueError, TypeError, KeyError, NotImplementedError) as err:
