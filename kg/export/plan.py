@@ -8,7 +8,7 @@ before the fork keeps the collector from touching (and so copying) every page of
 A child reports its files, or its exception, through a pipe; the parent re-raises the
 exception as it was. If anything fails or the parent is stopped (Ctrl-C, SIGTERM), the
 children still running are killed before the staging directory is removed, so nothing
-is left behind. Without "fork" (Windows) the exports are written one after the other.
+is left behind. Without a safe "fork" (Windows, macOS) the exports are written one after the other.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -139,7 +140,9 @@ def _stops_blocked() -> Iterator[None]:
 
 
 def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    """Whether forking this process is safe: not on macOS, where system libraries loaded by now
+    may crash a forked child (why Python itself stopped forking there by default)."""
+    return sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods()
 
 
 class _Child:
