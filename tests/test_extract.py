@@ -17,7 +17,8 @@ LEXICON = {
     "dataset.tsv": ["# image classification", "CIFAR-10\t\t", "ImageNet\tILSVRC\t"],
     "hardware.tsv": ["GPU\tgraphics processing unit\t", "RTX 4090\t\t", "A100\t\t", "RISC-V\t\t",
                      "system on chip\tSoC\t"],
-    "metric.tsv": ["accuracy\t\t", "top-1 accuracy\t\t", "test error\t\t", "latency\t\t", "speedup\tspeed-up\t",
+    "metric.tsv": ["accuracy\t\t", "top-1 accuracy\ttop-1\t", "top-5 accuracy\ttop-5\t", "top-1 error\t\t",
+                   "top-5 error\ttop-5 error rate\t", "test error\t\t", "latency\t\t", "speedup\tspeed-up\t",
                    "GPU hours\t\t", "parameters\t\t", "BLEU\t\t", "throughput\t\t", "energy\t\t",
                    "MAE\tmean absolute error\t", "inference time\truntime\t", "memory\tmemory consumption\t"],
     "task.tsv": ["image classification\t\t", "machine translation\t\t", "3D object detection\t\t"],
@@ -431,6 +432,18 @@ def test_a_change_word_after_coordinated_numbers_makes_all_of_them_relative(extr
                                 "higher top-1 accuracy than Swin on the small models.")
     assert results_of(extraction) == [("top-1 accuracy", 76.1, "%", False), ("top-1 accuracy", 77.3, "%", False),
                                       ("top-1 accuracy", 0.8, "%", True), ("top-1 accuracy", 0.9, "%", True)]
+
+
+def test_a_bare_top_k_takes_the_head_noun_after_a_parenthesis_or_a_coordination(extractor: Extractor) -> None:
+    def metrics(abstract: str) -> dict[str, tuple[str, ...]]:
+        return {name: found for name, found in by_name(run(extractor, abstract)).items() if found[0] == "Metric"}
+
+    assert metrics("It reaches 25.1% top-1 (7.8% top-5) error on ImageNet.") == {
+        "top-1 error": ("Metric", "top-1"), "top-5 error": ("Metric", "top-5")}
+    assert metrics("It reaches 22.1% top-1 and 6.1% top-5 error rate on ImageNet.") == {
+        "top-1 error": ("Metric", "top-1"), "top-5 error": ("Metric", "top-5 error rate")}
+    assert metrics("It reaches 78.2% top-1 (94.1% top-5) on ImageNet.") == {
+        "top-1 accuracy": ("Metric", "top-1"), "top-5 accuracy": ("Metric", "top-5")}
 
 
 def test_bare_number_needs_its_metric_right_after(extractor: Extractor) -> None:

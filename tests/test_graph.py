@@ -50,6 +50,15 @@ def test_spelling_variants_merge_under_the_lexicon_name(corpus_graph: nx.MultiDi
     assert (a100["name"], a100["aliases"], a100["support"]) == ("NVIDIA A100", ["A100 GPUs"], 2)
 
 
+def test_two_lexicon_entries_sharing_a_spelling_stay_two_nodes() -> None:
+    """"top-1" is how papers write top-1 accuracy, and top-1 error before "(... top-5) error"."""
+    graph = build_graph([paper("a", entity("Metric", "top-1 accuracy", "top-1", lexicon="top-1 accuracy")),
+                         paper("b", entity("Metric", "top-1 error", "top-1", lexicon="top-1 error"),
+                               entity("Metric", "Top-1 accuracy", lexicon="top-1 accuracy"))])
+    assert entity_ids(graph, "Metric") == ["metric_top1accuracy", "metric_top1error"]
+    assert graph.nodes["metric_top1accuracy"]["support"] == 2
+
+
 def test_plural_merges_with_the_singular(corpus_graph: nx.MultiDiGraph) -> None:
     transformer = corpus_graph.nodes["method_transformer"]
     assert (transformer["name"], transformer["aliases"], transformer["support"]) == (

@@ -41,7 +41,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from kg.errors import KgInputError
-from kg.extract.state import BLOCK, Candidate, state
+from kg.extract.state import BLOCK, Candidate, fold, state
 from kg.model import ENTITY_TYPES, EntityType
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
@@ -112,6 +112,10 @@ def british_spellings(name: str) -> set[str]:
     """-ise / -isation forms of a lower-case name written with -ize / -ization."""
     return {_IZE.sub("is", name)} if name.islower() and _IZE.search(name) else set()
 _SEPARATOR = re.compile(r"[\s-]")
+_METRIC_HEAD_AFTER = re.compile(r"\)?(?:\s*\([^()]{1,60}\)|\s*(?:/|\band\b|\bor\b)\s*(?:\d+(?:\.\d+)?\s*%\s*)?[\w-]+)?"
+                                r"\s+([A-Za-z]+)")
+"""What may stand between a bare metric name and its head noun: "25.1% top-1 (7.8% top-5) error",
+"top-1/top-5 error", "22.1% top-1 and 6.1% top-5 error rate" (the head word is the group's)."""
 
 
 def surface_variants(name: str, plurals: bool = True) -> set[str]:
@@ -163,6 +167,8 @@ class LexiconMatcher:
     def __init__(self, nlp: Language, directory: Path) -> None:
         self.entries = read_lexicon(directory)
         self.by_key = {entry.key: entry for entry in self.entries}
+        self.metrics = {fold(name): entry for entry in self.entries if entry.type == "Metric"
+                        for name in (entry.name, *entry.aliases)}
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._add_patterns(nlp)
@@ -187,16 +193,28 @@ class LexiconMatcher:
                     matcher.add(key, [docs[v] for v in sorted(variants)])
 
     def __call__(self, doc: Doc) -> Doc:
-        candidates = state(doc).candidates
+        st = state(doc)
+        candidates = st.candidates
         strings = doc.vocab.strings
         for matcher in (self.exact, self.folded):
             for match_id, start, end in matcher(doc):
                 entry = self.by_key[strings[match_id]]
                 span = doc[start:end]
+                if entry.type == "Metric":
+                    entry = self._with_head(st.text, span.start_char, span.end_char, entry)
                 rule = f"lexicon:{entry.name}"
                 candidates.append(Candidate(span.start_char, span.end_char, entry.type, rule,
                                             entry.key, entry.name, entry.wikidata))
         return doc
+
+
+    def _with_head(self, text: str, start: int, end: int, entry: Entry) -> Entry:
+        """The metric a bare name makes with a head noun after a parenthesis or a coordinated
+        name: "top-1" is top-1 accuracy, but "top-1 (7.8% top-5) error" is top-1 error."""
+        head = _METRIC_HEAD_AFTER.match(text, end)
+        if head is None:
+            return entry
+        return self.metrics.get(fold(f"{text[start:end]} {head.group(1)}"), entry)
 
 
 @Language.factory("kg_lexicon", default_config={"directory": None})

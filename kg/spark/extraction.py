@@ -25,10 +25,11 @@ RECORD_FIELDS = (
     ("name", "string"), ("lexicon", "string"), ("long_form", "string"), ("acronym", "string"),
     ("wikidata", "string"), ("all_names", "array<string>"), ("normals", "array<string>"),
     ("key_candidates", "array<array<string>>"), ("acronym_candidates", "array<string>"),
+    ("lexicon_candidates", "array<string>"),
 )
 """One entity of one paper (the unit resolution groups): its fields, its names
 (kg.graph.resolve.all_names) and their normal forms, the key candidates of each name it
-shares (key_names) and of its acronym when it has a long form."""
+shares (key_names), of its acronym when it has a long form and of its lexicon name."""
 PLANNED_SCHEMA = ("paper_id string, extraction string, plan binary, records array<struct<"
                   + ",".join(f"{name}:{kind}" for name, kind in RECORD_FIELDS) + ">>")
 
@@ -78,4 +79,5 @@ def _record(paper_id: str, index: int, entity) -> tuple:
             entity.long_form, entity.acronym, entity.wikidata, names,
             [normalize(name) for name in names],
             [list(key_candidates(name)) for name in key_names(entity)],
-            list(key_candidates(entity.acronym)) if paired else None)
+            list(key_candidates(entity.acronym)) if paired else None,
+            list(key_candidates(entity.lexicon)) if entity.lexicon else None)

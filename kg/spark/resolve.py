@@ -76,12 +76,24 @@ def keyed(names: DataFrame, candidates: str, known: DataFrame) -> DataFrame:
 
 
 def _record_keys(records: DataFrame, known: DataFrame) -> DataFrame:
-    """``paper_id, idx, type, key, vertex``: each record's name keys (kg.graph.resolve key_names)."""
+    """``paper_id, idx, type, key, vertex``: each record's name keys (kg.graph.resolve key_names),
+    without the keys that records of two lexicon entries share, on those records, except
+    each one's own lexicon name's key (kg.graph.resolve._unambiguous)."""
     from pyspark.sql import functions as F
 
-    names = records.select("paper_id", "idx", "type", F.explode("key_candidates").alias("candidates"))
-    return keyed(names, "candidates", known).select("paper_id", "idx", "type", "key").distinct() \
-        .withColumn("vertex", _vertex(F.col("type"), F.col("key")))
+    record = ["paper_id", "idx", "type"]
+    names = records.select(*record, F.explode("key_candidates").alias("candidates"))
+    keys = keyed(names, "candidates", known).select(*record, "key").distinct()
+    lexicons = keyed(records.where(F.col("lexicon").isNotNull())
+                     .select(*record, "lexicon", F.col("lexicon_candidates").alias("candidates")),
+                     "candidates", known).select(*record, "lexicon", F.col("key").alias("own"))
+    tagged = keys.join(lexicons, record, "left")
+    shared = tagged.where(F.col("lexicon").isNotNull()).groupBy("type", "key") \
+        .agg(F.countDistinct("lexicon").alias("entries")).where(F.col("entries") > 1) \
+        .select("type", "key", F.lit(True).alias("shared"))
+    kept = tagged.join(shared, ["type", "key"], "left") \
+        .where(F.col("shared").isNull() | F.col("lexicon").isNull() | (F.col("key") == F.col("own")))
+    return kept.select(*record, "key").withColumn("vertex", _vertex(F.col("type"), F.col("key")))
 
 
 def _vertex(type_: Column, key: Column) -> Column:
