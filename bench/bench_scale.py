@@ -248,10 +248,8 @@ def render(report: dict) -> str:
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB RAM; {m['os']}; Python {m['python']}, "
         f"spaCy {m['spacy']}, pyoxigraph {m['pyoxigraph']}. Load average when the run started: "
-        f"{', '.join(map(str, m['load_average_at_start']))}"
-        + (" (the machine was shared with other jobs, so wall times are inflated; CPU seconds, workers "
-           "included, are the steadier figure)." if m["load_average_at_start"][0] > 1 else
-           " (an otherwise idle machine)."),
+        f"{', '.join(map(str, m['load_average_at_start']))} (1, 5, 15 minutes). Wall times hold only for a "
+        "machine running nothing else; CPU seconds, workers included, are the steadier figure.",
         "",
         "## Throughput and memory",
         "",
