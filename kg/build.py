@@ -94,11 +94,12 @@ def build(sources: Sequence[str | Path], out_dir: str | Path = "outputs", *, fmt
     out_dir = Path(out_dir)
     options = {"base_iri": base_iri, "max_nodes": max_nodes}
     with staged_directory(out_dir) as staging:
-        written = write_exports(graph, staging, options, jobs, query_cache=jobs > 1)
+        cache_beside_exports = jobs > 1
+        written = write_exports(graph, staging, options, jobs, query_cache=cache_beside_exports)
         stats["files"] = {w.path.name: _size(w.path) for w in written}
         stats["notes"] = [f"{w.path.name}: {w.notice}" for w in written if w.notice]
         (staging / "stats.json").write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
-        if jobs <= 1:
+        if not cache_beside_exports:
             del graph
             gc.collect()
             make_query_cache(staging / "graph.nt")

@@ -401,7 +401,7 @@ def _rdflib_value(term: Any) -> Value:
     if term is None:
         return None
     if isinstance(term, rdflib.Literal):
-        datatype = str(term.datatype) if term.datatype else "http://www.w3.org/2001/XMLSchema#string"
+        datatype = str(term.datatype) if term.datatype else _STRING
         return _literal_value(str(term), datatype)
     if isinstance(term, rdflib.BNode):
         return f"_:{term}"

@@ -135,3 +135,14 @@ def test_format_option_overrides_the_extension(tmp_path: Path, monkeypatch: pyte
     assert result.exit_code == 0, result.output
     written = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert [p["title"] for p in written] == ["A Title", "B Title"]
+
+
+def test_every_command_is_found_in_the_module_that_defines_it() -> None:
+    """`kg` imports a command's module only when the command runs: the table must name them all."""
+    from importlib import import_module
+
+    from kg.cli import COMMAND_MODULES
+
+    for module in set(COMMAND_MODULES.values()):
+        defined = {command.name for command in import_module(f"kg.cli.{module}").COMMANDS}
+        assert defined == {name for name, owner in COMMAND_MODULES.items() if owner == module}

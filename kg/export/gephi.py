@@ -244,24 +244,31 @@ class _XmlWriter:
             self.out.write("".join(self.parts))
         self.out.close()
 
-    def _start(self, tag: str, attrs: dict[str, str] | None) -> None:
-        parts = self.parts
+    def _next_line(self) -> str:
+        """Close the start tag of the element still without content, if any; the line break and
+        indentation of the current depth."""
         if self.empty:
-            parts.append(">")
+            self.parts.append(">")
+            self.empty = False
         if self.depth >= len(self.indents):
             self.indents.append("\n" + "  " * self.depth)
+        return self.indents[self.depth]
+
+    def _start(self, tag: str, attrs: dict[str, str] | None) -> None:
+        indent = self._next_line()
+        parts = self.parts
         if self.depth:  # the root follows the declaration's line feed
-            parts.append(self.indents[self.depth])
+            parts.append(indent)
         parts.append("<" + tag)
         if attrs:
             for name, value in attrs.items():
                 parts.append(f' {name}="{_attribute(value)}"')
-        if len(parts) > self.FLUSH_PARTS:
-            self._flush()
+        self._flush_when_full()
 
-    def _flush(self) -> None:
-        self.out.write("".join(self.parts))
-        self.parts.clear()
+    def _flush_when_full(self) -> None:
+        if len(self.parts) > self.FLUSH_PARTS:
+            self.out.write("".join(self.parts))
+            self.parts.clear()
 
     def open(self, tag: str, attrs: dict[str, str] | None = None) -> None:
         """Start an element; what is written next, until `close`, is inside it."""
@@ -278,16 +285,9 @@ class _XmlWriter:
         """Elements without child elements, each given as its XML text, one per line."""
         if not elements:
             return
-        parts = self.parts
-        if self.empty:
-            parts.append(">")
-            self.empty = False
-        if self.depth >= len(self.indents):
-            self.indents.append("\n" + "  " * self.depth)
-        indent = self.indents[self.depth]
-        parts.append(indent + indent.join(elements))
-        if len(parts) > self.FLUSH_PARTS:
-            self._flush()
+        indent = self._next_line()
+        self.parts.append(indent + indent.join(elements))
+        self._flush_when_full()
 
     def leaf(self, tag: str, attrs: dict[str, str] | None = None, text: str | None = None) -> None:
         """An element without child elements."""

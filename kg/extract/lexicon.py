@@ -207,7 +207,6 @@ class LexiconMatcher:
                                             entry.key, entry.name, entry.wikidata))
         return doc
 
-
     def _with_head(self, text: str, start: int, end: int, entry: Entry) -> Entry:
         """The metric a bare name makes with a head noun after a parenthesis or a coordinated
         name: "top-1" is top-1 accuracy, but "top-1 (7.8% top-5) error" is top-1 error."""
