@@ -495,3 +495,24 @@ def test_a_saved_pipeline_can_be_loaded_as_model(lexicon_dir: Path, tmp_path: Pa
 def test_bundled_lexicon_loads() -> None:
     extraction = Extractor().extract(Paper("b", "A", "We train ResNet-50 on ImageNet with GPUs."))
     assert {e.type for e in extraction.entities} >= {"Method", "Dataset", "Hardware"}
+
+
+def test_dropped_special_cases_change_no_token() -> None:
+    """The tokenizer drops spaCy's no-op special cases (so that its chunk cache keeps working
+    past the title's line break) and keeps every other: a text splits exactly as with all of them."""
+    import spacy
+
+    from kg.extract.tokenizer import customise_tokenizer
+
+    ours = spacy.blank("en")
+    customise_tokenizer(ours)
+    with_all_rules = spacy.blank("en")
+    customise_tokenizer(with_all_rules)
+    with_all_rules.tokenizer.rules = spacy.blank("en").tokenizer.rules
+    assert len(ours.tokenizer.rules) < len(with_all_rules.tokenizer.rules)
+    texts = ["Title: A Model\nWe train it (e.g. on CIFAR-10/100) — and, i.e., it's 2x faster than C++ code.",
+             "Tabs\tand\n\nlines ' quoted ’ and a\u00a0non-breaking space; vs. 8D, and/or U.S. data.",
+             "— ' ’ \n\t"]
+    for text in texts * 2:  # the second time from the chunk cache
+        assert [(t.text, t.norm_, t.whitespace_) for t in ours(text)] \
+            == [(t.text, t.norm_, t.whitespace_) for t in with_all_rules(text)]

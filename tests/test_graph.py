@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import random
 
 import networkx as nx
@@ -178,3 +179,15 @@ def test_input_order_does_not_change_the_graph(corpus_graph: nx.MultiDiGraph) ->
 def test_duplicate_paper_ids_are_an_input_error() -> None:
     with pytest.raises(KgInputError, match="two papers with id 'a'"):
         build_graph([paper("a"), paper("a")])
+
+
+def test_building_leaves_the_garbage_collector_as_it_was() -> None:
+    """build_graph pauses Python's collector while it builds, then leaves it as it found it."""
+    build_graph(corpus_extractions())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        build_graph(corpus_extractions())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -87,7 +87,7 @@ EXPORTS: tuple[Export, ...] = (
     Export("json", "graph.json", "kg.export.nodelink:write_nodelink", cost=7.5),
     Export("turtle", "graph.ttl", "kg.export.rdf:write_turtle", ("base_iri",), cost=27),
     Export("ntriples", "graph.nt", "kg.export.rdf:write_ntriples", ("base_iri",), cost=23),
-    Export("html", "graph.html", "kg.export.html:write_html", ("max_nodes",), cost=13),
+    Export("html", "graph.html", "kg.export.html:write_html", ("max_nodes",), cost=7),
     Export("gexf", "graph.gexf", "kg.export.gephi:write_gexf", cost=21),
     Export("graphml", "graph.graphml", "kg.export.gephi:write_graphml", cost=18),
     Export("neo4j", "neo4j", "kg.export.neo4j:write_neo4j", directory=True, cost=24),

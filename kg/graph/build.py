@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +41,26 @@ def build_graph(extractions: Iterable[PaperExtraction]) -> nx.MultiDiGraph:
     Two extractions with the same paper id are an input error (KgInputError).
     """
     plans = [plan_paper(extraction) for extraction in _sorted_unique(extractions)]
+    with _collector_paused():
+        return _resolved_graph(plans)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off in the block. Building the graph allocates
+    millions of containers and no garbage cycles; each full collection the allocations
+    trigger walks every object already made, which took a third of the time at 100k papers.
+    (Not while extracting: spaCy's Docs hold cycles.)"""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _resolved_graph(plans: list[PaperPlan]) -> nx.MultiDiGraph:
     records = [EntityRecord(plan.extraction.id, entity) for plan in plans for entity in plan.entities]
     nodes, node_of_record = resolve(records)
     node_ids = [entity_node_id(node.type, node.key) for node in nodes]
