@@ -50,7 +50,8 @@ def _collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off in the block. Building the graph allocates
     millions of containers and no garbage cycles; each full collection the allocations
     trigger walks every object already made, which took a third of the time at 100k papers.
-    (Not while extracting: spaCy's Docs hold cycles.)"""
+    The stream of extractions is read with the collector on: with one process that stream
+    runs the spaCy pipeline (perhaps a trained model's), whose garbage is the collector's to free."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
