@@ -214,13 +214,10 @@ def _same(a: Path, b: Path) -> bool:
     """Whether two outputs (files, or folders: every file but the hidden query cache) are identical."""
     if a.is_file():
         return filecmp.cmp(a, b, shallow=False)
-    files = _outputs(a)
-    return files == _outputs(b) and all(filecmp.cmp(a / f, b / f, shallow=False) for f in files)
+    from kg.build import output_files
 
-
-def _outputs(folder: Path) -> list[Path]:
-    return sorted(p.relative_to(folder) for p in folder.rglob("*")
-                  if p.is_file() and not p.relative_to(folder).parts[0].startswith("."))
+    files = output_files(a)
+    return files == output_files(b) and all(filecmp.cmp(a / f, b / f, shallow=False) for f in files)
 
 
 def machine() -> dict:

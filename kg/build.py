@@ -17,6 +17,7 @@ from kg.export.plan import make_query_cache, write_exports
 from kg.export.rdf import check_base_iri
 from kg.graph import build_graph
 from kg.model import Paper, PaperExtraction
+from kg.query import cache_path
 from kg.staging import staged_directory, staged_file
 
 Progress = Callable[[Iterable[PaperExtraction]], Iterable[PaperExtraction]]
@@ -104,6 +105,15 @@ def build(sources: Sequence[str | Path], out_dir: str | Path = "outputs", *, fmt
             gc.collect()
             make_query_cache(staging / "graph.nt")
     return stats
+
+
+def output_files(out_dir: str | Path) -> list[Path]:
+    """The files `build` wrote into `out_dir`, relative to it and sorted: every output, but not
+    the query cache beside graph.nt (RocksDB files, which are not deterministic: a cache)."""
+    out_dir = Path(out_dir)
+    cache = cache_path(out_dir / "graph.nt").name
+    return sorted(p.relative_to(out_dir) for p in out_dir.rglob("*")
+                  if p.is_file() and p.relative_to(out_dir).parts[0] != cache)
 
 
 def _size(path: Path) -> int:

@@ -193,15 +193,15 @@ class LexiconMatcher:
                     matcher.add(key, [docs[v] for v in sorted(variants)])
 
     def __call__(self, doc: Doc) -> Doc:
-        st = state(doc)
-        candidates = st.candidates
+        doc_state = state(doc)
+        candidates = doc_state.candidates
         strings = doc.vocab.strings
         for matcher in (self.exact, self.folded):
             for match_id, start, end in matcher(doc):
                 entry = self.by_key[strings[match_id]]
                 span = doc[start:end]
                 if entry.type == "Metric":
-                    entry = self._with_head(st.text, span.start_char, span.end_char, entry)
+                    entry = self._with_head(doc_state.text, span.start_char, span.end_char, entry)
                 rule = f"lexicon:{entry.name}"
                 candidates.append(Candidate(span.start_char, span.end_char, entry.type, rule,
                                             entry.key, entry.name, entry.wikidata))
