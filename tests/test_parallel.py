@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from kg.build import extract_papers
 from kg.cli import main
 from kg.corpus import read_papers
 from kg.errors import KgWorkerError
+from kg.model import Paper, PaperExtraction
 from kg.parallel import extract_parallel
 
 
@@ -39,6 +41,17 @@ def test_two_workers_give_the_same_extractions_in_the_same_order(papers: list) -
     assert lines(two) == lines(one)
     assert [e.paper for e in two] == papers  # the parent's own Paper records, metadata included
     assert not multiprocessing.active_children()
+
+
+def test_records_travel_between_processes_whole(papers: list) -> None:
+    """What workers ship back (and the papers sent to them) comes out of pickle equal, field
+    for field, including what equality ignores (a paper's metadata)."""
+    paper = Paper("p1", "T", "A", url="u", year=2024, authors=("X",), metadata={"source": "csv"})
+    extractions = [*extract_papers(papers[:5]), PaperExtraction(paper=paper)]
+    copies = pickle.loads(pickle.dumps(extractions, protocol=pickle.HIGHEST_PROTOCOL))
+    assert lines(copies) == lines(extractions)
+    assert [c.paper.metadata for c in copies] == [e.paper.metadata for e in extractions]
+    assert copies == extractions
 
 
 def test_stopping_early_terminates_the_workers(papers: list) -> None:

@@ -70,14 +70,19 @@ def normalize(name: str) -> str:
 
 
 class _KeyMaker:
-    """Turns names into name keys, folding a plural onto a singular the corpus uses."""
+    """Turns names into name keys, folding a plural onto a singular the corpus uses. Each
+    name's key is worked out once: a hundred thousand papers repeat a few names a lot."""
 
     def __init__(self, names: Iterable[str]) -> None:
-        self.known = {normalize(name) for name in names}
+        self.known = {normalize(name) for name in set(names)}
+        self._key_of: dict[str, str] = {}
 
     def key(self, name: str) -> str:
-        *stems, normal = key_candidates(name)
-        return next((stem for stem in stems if stem in self.known), normal)
+        key = self._key_of.get(name)
+        if key is None:
+            *stems, normal = key_candidates(name)
+            key = self._key_of[name] = next((stem for stem in stems if stem in self.known), normal)
+        return key
 
 
 def key_candidates(name: str) -> tuple[str, ...]:
@@ -130,8 +135,20 @@ def key_names(entity: Entity) -> list[str]:
     return found or [entity.name]
 
 
-def _name_keys(entity: Entity, keys: _KeyMaker) -> set[str]:
-    return {keys.key(name) for name in key_names(entity)}
+def _record_keys(records: Sequence[EntityRecord], indices: list[int],
+                 keys: _KeyMaker) -> dict[int, frozenset[str]]:
+    """Each record's name keys, worked out once per distinct set of names (most records
+    repeat another's names: the same method in many papers)."""
+    keys_of_names: dict[tuple[object, ...], frozenset[str]] = {}
+    found: dict[int, frozenset[str]] = {}
+    for i in indices:
+        entity = records[i].entity
+        names = (entity.name, entity.aliases, entity.long_form, entity.lexicon, entity.acronym)
+        name_keys = keys_of_names.get(names)
+        if name_keys is None:
+            name_keys = keys_of_names[names] = frozenset(keys.key(name) for name in key_names(entity))
+        found[i] = name_keys
+    return found
 
 
 def resolve(records: Sequence[EntityRecord]) -> tuple[list[ResolvedEntity], list[int]]:
@@ -159,7 +176,7 @@ def _group(records: Sequence[EntityRecord],
     keys = _KeyMaker(name for i in indices for name in all_names(records[i].entity))
     sets = _UnionFind(len(records))
     owner: dict[str, int] = {}
-    record_keys = _unambiguous(records, {i: _name_keys(records[i].entity, keys) for i in indices}, keys)
+    record_keys = _unambiguous(records, _record_keys(records, indices, keys), keys)
     for i in indices:
         for key in sorted(record_keys[i]):
             sets.union(owner.setdefault(key, i), i)
@@ -170,8 +187,8 @@ def _group(records: Sequence[EntityRecord],
     return [_resolved(records, group, keys) for group in members.values()]
 
 
-def _unambiguous(records: Sequence[EntityRecord], record_keys: dict[int, set[str]],
-                 keys: _KeyMaker) -> dict[int, set[str]]:
+def _unambiguous(records: Sequence[EntityRecord], record_keys: dict[int, frozenset[str]],
+                 keys: _KeyMaker) -> dict[int, frozenset[str]]:
     """`record_keys` without the keys that records of two lexicon entries share, on those
     records: two entries of the lexicon are two things even where a paper spells both alike
     ("top-1" for top-1 accuracy, and for top-1 error in "25.1% top-1 (7.8% top-5) error").
@@ -189,7 +206,7 @@ def _unambiguous(records: Sequence[EntityRecord], record_keys: dict[int, set[str
 
 
 def _join_bare_acronyms(records: Sequence[EntityRecord], indices: list[int],
-                        record_keys: dict[int, set[str]], keys: _KeyMaker, sets: _UnionFind) -> None:
+                        record_keys: dict[int, frozenset[str]], keys: _KeyMaker, sets: _UnionFind) -> None:
     expansions: dict[str, set[int]] = defaultdict(set)
     with_long_form: set[int] = set()
     for i in indices:
@@ -213,9 +230,10 @@ def _join_bare_acronyms(records: Sequence[EntityRecord], indices: list[int],
 
 def most_common(values: Iterable[str | None]) -> str | None:
     """The value given most often (empty ones ignored); ties go to the first in sort order."""
-    counts = Counter(value for value in values if value)
-    if not counts:
-        return None
+    given = [value for value in values if value]
+    if len(given) < 2:  # most nodes have one record: no counting
+        return given[0] if given else None
+    counts = Counter(given)
     return min(counts, key=lambda value: (-counts[value], value))
 
 
