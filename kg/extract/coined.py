@@ -227,7 +227,7 @@ def coined_names(doc: Doc) -> Doc:
     text = st.text
     title_end = text.find("\n") if "\n" in text else len(text)
     sentence_starts = set(st.sentences.starts)
-    for url in URL.finditer(text):  # nothing inside a web address is a name or a result
+    for url in URL.finditer(text) if "/" in text else ():  # nothing inside a web address is a name or a result
         st.candidates.append(Candidate(url.start(), url.end(), None, "url", f"{BLOCK}url"))
     device_names(st, text)
     for match in NAME.finditer(text):
