@@ -1,7 +1,7 @@
 """`kg extract`, `kg build` and `kg query` on generated corpora of 1k, 10k and 100k abstracts.
 
     /work/venv/bin/python bench/bench_scale.py [--sizes 1000 10000 100000]
-        [--extract-jobs 1 2] [--build-jobs 1 2]
+        [--extract-jobs 1 2] [--build-jobs 1 2] [--no-cache-build-jobs 1 2]
 
 For each size N it generates the corpus (bench/generate_corpus.py, seed 0; kept in
 bench/work/, which is git-ignored) and runs, each as a child process:
@@ -9,9 +9,11 @@ bench/work/, which is git-ignored) and runs, each as a child process:
 - the reference: a bare ``spacy.blank("en")`` tokenizer over the same texts, so figures
   compare across machines as ratios;
 - ``kg extract -q --jobs J`` and ``kg build -q --jobs J`` for each J of --extract-jobs and
-  --build-jobs (the outputs of every J are checked to be byte-identical);
-- every bundled query through ``kg query`` on the build's graph.nt: first one call right
-  after the build (which made the query cache), then each query again.
+  --build-jobs, and ``kg build -q --no-query-cache --jobs J`` for each J of
+  --no-cache-build-jobs (the outputs of every J, and of the builds with and without the
+  query cache, are checked to be byte-identical);
+- every bundled query through ``kg query`` on the graph.nt of the last ``kg build`` with the
+  cache, right after it: first one call (the cache is the build's), then each query again.
 
 Once per run it also measures what two processes can gain on this machine at all: the bare
 tokenizer pass over the 10k corpus alone, then two of them at once (the "parallel ceiling",
@@ -56,6 +58,10 @@ for doc in nlp.tokenizer.pipe(texts, batch_size=256):
     pass
 print(time.perf_counter() - start)
 """
+
+
+RUNS = (("extract", "extract", ()), ("build", "build", ()), ("build_no_cache", "build", ("--no-query-cache",)))
+"""What is timed at each size: (name in the report, kg command, its options), each for every --jobs value."""
 
 
 @dataclass
@@ -161,25 +167,32 @@ def bench_size(papers: int, jobs: dict[str, list[int]], reference: bool = True) 
         tokenizer = run([sys.executable, "-c", TOKENIZE, str(corpus)])
         out["tokenizer"] = {**_figures(tokenizer, count, words), "tokenize_s": float(tokenizer.stdout)}
         print(f"{papers}: tokenizer {tokenizer.wall_s:.1f}s", flush=True)
-    for kind in ("extract", "build"):
+    for kind, command, options in RUNS:
         if not jobs[kind]:
             continue
         outputs = []
         for job in jobs[kind]:
-            target = WORK / (f"{kind}-{papers}-j{job}" + (".jsonl" if kind == "extract" else ""))
-            result = run([*KG, kind, str(corpus), "-o", str(target), "-q", "--jobs", str(job)])
+            target = WORK / (f"{kind}-{papers}-j{job}" + (".jsonl" if command == "extract" else ""))
+            result = run([*KG, command, str(corpus), "-o", str(target), "-q", "--jobs", str(job), *options])
             out[f"{kind}_j{job}"] = _figures(result, count, words)
             outputs.append(target)
-            print(f"{papers}: {kind} --jobs {job} {result.wall_s:.1f}s "
+            print(f"{papers}: {command} {' '.join(options)} --jobs {job} {result.wall_s:.1f}s "
                   f"{result.peak_rss_mb:.0f}/{result.tree_peak_rss_mb:.0f} MB", flush=True)
         out[f"{kind}_identical_across_jobs"] = all(_same(outputs[0], other) for other in outputs[1:])
-    build_dir = WORK / f"build-{papers}-j{jobs['build'][0]}"
-    stats = json.loads((build_dir / "stats.json").read_text())
-    out["graph"] = {"nodes": stats["papers"] + stats["results"] + sum(stats["entities"].values()),
-                    "edges": sum(stats["edges"].values()), "notes": stats["notes"],
-                    "files_mb": round(sum(stats["files"].values()) / 2**20, 1)}
-    out["queries"] = bench_queries(build_dir)
+        if kind == "build":  # as a user would: right after the build, whose files are still in memory
+            out["graph"] = graph_figures(outputs[-1])
+            out["queries"] = bench_queries(outputs[-1])
+    if jobs["build"] and jobs["build_no_cache"]:
+        out["build_no_cache_identical_to_build"] = _same(WORK / f"build-{papers}-j{jobs['build'][0]}",
+                                                         WORK / f"build_no_cache-{papers}-j{jobs['build_no_cache'][0]}")
     return out
+
+
+def graph_figures(build_dir: Path) -> dict:
+    stats = json.loads((build_dir / "stats.json").read_text())
+    return {"nodes": stats["papers"] + stats["results"] + sum(stats["entities"].values()),
+            "edges": sum(stats["edges"].values()), "notes": stats["notes"],
+            "files_mb": round(sum(stats["files"].values()) / 2**20, 1)}
 
 
 def bench_queries(build_dir: Path) -> dict:
@@ -279,6 +292,19 @@ def render(report: dict) -> str:
                   f"{c['alone_wall_s']} s alone and {c['two_at_once_wall_s']} s for two at once, so two processes "
                   f"gain at most **{c['ceiling']}x** here (2.0 on two idle, independent cores): the bound for the "
                   "-j2 speedups above."]
+    no_cache = [(n, size) for n, size in sizes.items() if "build_no_cache_j1" in size]
+    if no_cache:
+        lines += ["", "## `kg build --no-query-cache`", "",
+                  "The same builds leaving the query cache (the store beside graph.nt) to the first `kg query`; "
+                  "the files written are the same.", "",
+                  "| N | -j1 wall s (CPU s) | -j1 peak RSS MB | -j2 wall s | -j2 speedup | files identical to `kg build` |",
+                  "|---:|---:|---:|---:|---:|---|"]
+        for n, size in no_cache:
+            b1, b2 = size["build_no_cache_j1"], size.get("build_no_cache_j2")
+            speedup = f"{b1['wall_s'] / b2['wall_s']:.2f}x" if b2 else "–"
+            lines.append(f"| {int(n):,} | {b1['wall_s']} ({b1['cpu_s']}) | {b1['peak_rss_mb']:,} "
+                         f"| {b2['wall_s'] if b2 else '–'} | {speedup} "
+                         f"| {size.get('build_no_cache_identical_to_build')} |")
     lines += ["", "Outputs of `--jobs 1` and `--jobs 2` byte-identical: " + ", ".join(
         f"{int(n):,}: extract {size.get('extract_identical_across_jobs')}, build {size.get('build_identical_across_jobs')}"
         for n, size in sizes.items()) + "."]
@@ -310,6 +336,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--extract-jobs", type=int, nargs="*", default=[1, 2])
     parser.add_argument("--build-jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--no-cache-build-jobs", type=int, nargs="*", default=[1, 2],
+                        help="--jobs of the `kg build --no-query-cache` runs (none: skip them)")
     parser.add_argument("--no-reference", action="store_true", help="skip the bare tokenizer pass")
     parser.add_argument("--output", type=Path, default=RESULTS / "scale.json")
     parser.add_argument("--render", action="store_true", help="only write scale.md from the --output report")
@@ -322,7 +350,7 @@ def main() -> None:
         report["sizes"] = json.loads(args.output.read_text())["sizes"]
     report["parallel_ceiling"] = parallel_ceiling()
     for papers in args.sizes:
-        jobs = {"extract": args.extract_jobs, "build": args.build_jobs}
+        jobs = {"extract": args.extract_jobs, "build": args.build_jobs, "build_no_cache": args.no_cache_build_jobs}
         report["sizes"][str(papers)] = bench_size(papers, jobs, not args.no_reference)
         args.output.write_text(json.dumps(report, indent=2) + "\n")
         args.output.with_suffix(".md").write_text(render(report))

@@ -1,5 +1,5 @@
 """`kg build --jobs N` writes the exports in N processes (kg.export.plan.write_exports), and every
-build leaves the query cache of graph.nt ready for `kg query`."""
+build leaves the query cache of graph.nt ready for `kg query` (unless told not to)."""
 
 from __future__ import annotations
 
@@ -230,3 +230,17 @@ def test_a_stopped_parallel_build_leaves_no_process_and_no_output(tmp_path: Path
     while processes_in_group(process.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert processes_in_group(process.pid) == []
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_without_the_query_cache_the_first_query_makes_it(bundled_build: Path, tmp_path: Path,
+                                                           jobs: int) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "-q", "--no-query-cache", "--jobs", str(jobs), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert output_files(out) == output_files(bundled_build)
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    result = CliRunner().invoke(main, ["query", "top-datasets", "--data", str(out / "graph.nt")])
+    assert result.exit_code == 0, result.output
+    assert "CIFAR" in result.stdout or "ImageNet" in result.stdout
+    assert json.loads((cache_path(out / "graph.nt") / "source.json").read_text()) == kg.query._stamp(out / "graph.nt")
