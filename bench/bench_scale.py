@@ -167,10 +167,11 @@ def bench_size(papers: int, jobs: dict[str, list[int]], reference: bool = True) 
         tokenizer = run([sys.executable, "-c", TOKENIZE, str(corpus)])
         out["tokenizer"] = {**_figures(tokenizer, count, words), "tokenize_s": float(tokenizer.stdout)}
         print(f"{papers}: tokenizer {tokenizer.wall_s:.1f}s", flush=True)
+    written: dict[str, list[Path]] = {}
     for kind, command, options in RUNS:
         if not jobs[kind]:
             continue
-        outputs = []
+        outputs = written[kind] = []
         for job in jobs[kind]:
             target = WORK / (f"{kind}-{papers}-j{job}" + (".jsonl" if command == "extract" else ""))
             result = run([*KG, command, str(corpus), "-o", str(target), "-q", "--jobs", str(job), *options])
@@ -182,9 +183,8 @@ def bench_size(papers: int, jobs: dict[str, list[int]], reference: bool = True) 
         if kind == "build":  # as a user would: right after the build, whose files are still in memory
             out["graph"] = graph_figures(outputs[-1])
             out["queries"] = bench_queries(outputs[-1])
-    if jobs["build"] and jobs["build_no_cache"]:
-        out["build_no_cache_identical_to_build"] = _same(WORK / f"build-{papers}-j{jobs['build'][0]}",
-                                                         WORK / f"build_no_cache-{papers}-j{jobs['build_no_cache'][0]}")
+    if "build" in written and "build_no_cache" in written:
+        out["build_no_cache_identical_to_build"] = _same(written["build"][0], written["build_no_cache"][0])
     return out
 
 

@@ -135,6 +135,11 @@ def key_names(entity: Entity) -> list[str]:
     return found or [entity.name]
 
 
+def _key_name_fields(entity: Entity) -> tuple[object, ...]:
+    """What `key_names` reads of an entity: two records alike in these have the same name keys."""
+    return entity.name, entity.aliases, entity.long_form, entity.lexicon, entity.acronym
+
+
 def _record_keys(records: Sequence[EntityRecord], indices: list[int],
                  keys: _KeyMaker) -> dict[int, frozenset[str]]:
     """Each record's name keys, worked out once per distinct set of names (most records
@@ -143,10 +148,10 @@ def _record_keys(records: Sequence[EntityRecord], indices: list[int],
     found: dict[int, frozenset[str]] = {}
     for i in indices:
         entity = records[i].entity
-        names = (entity.name, entity.aliases, entity.long_form, entity.lexicon, entity.acronym)
-        name_keys = keys_of_names.get(names)
+        fields = _key_name_fields(entity)
+        name_keys = keys_of_names.get(fields)
         if name_keys is None:
-            name_keys = keys_of_names[names] = frozenset(keys.key(name) for name in key_names(entity))
+            name_keys = keys_of_names[fields] = frozenset(keys.key(name) for name in key_names(entity))
         found[i] = name_keys
     return found
 
