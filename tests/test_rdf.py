@@ -43,6 +43,22 @@ def test_ntriples_lines_hold_one_triple_each(rdf_files: dict[str, Path]) -> None
     assert len(lines) == len(parse(rdf_files["nt"])) == len(set(lines))
 
 
+def test_each_subject_s_statements_are_together_type_first_then_by_predicate(
+        rdf_files: dict[str, Path]) -> None:
+    rdf_type, mention = f"<{rdflib.RDF.type}>", f"<{KGO.Mention}> ."
+    blocks: list[tuple[str, list[tuple[str, str]]]] = []
+    for line in rdf_files["nt"].read_text(encoding="utf-8").splitlines():
+        subject, predicate, obj = line.split(" ", 2)
+        if not blocks or blocks[-1][0] != subject:
+            blocks.append((subject, []))
+        blocks[-1][1].append((predicate, obj))
+    assert len({subject for subject, _ in blocks}) == len(blocks)  # no subject in two places
+    for subject, statements in blocks[1:]:  # after the header (the dataset's own description)
+        order = [(predicate != rdf_type, predicate) for predicate, _ in statements]
+        assert order == sorted(order), subject
+    assert any((rdf_type, mention) in statements for _, statements in blocks)
+
+
 def test_turtle_uses_readable_prefixes(rdf_files: dict[str, Path]) -> None:
     text = rdf_files["ttl"].read_text(encoding="utf-8")
     assert "@prefix kgo: <https://w3id.org/kg/ontology#> ." in text

@@ -24,6 +24,9 @@ RESULT_FIELD_TYPES: dict[str, EntityType] = {"metric": "Metric", "dataset": "Dat
 
 Edge = tuple[str, str, str, dict[str, Any]]
 
+FREEZE_EVERY = 1000
+"""Papers read between two `gc.freeze` calls while the extractions stream in (`_sorted_unique`)."""
+
 
 @dataclass
 class PaperPlan:
@@ -40,9 +43,9 @@ def build_graph(extractions: Iterable[PaperExtraction]) -> nx.MultiDiGraph:
 
     Two extractions with the same paper id are an input error (KgInputError).
     """
-    plans = [plan_paper(extraction) for extraction in _sorted_unique(extractions)]
+    kept = _sorted_unique(extractions)
     with _collector_paused():
-        return _resolved_graph(plans)
+        return _resolved_graph([plan_paper(extraction) for extraction in kept])
 
 
 @contextmanager
@@ -50,8 +53,9 @@ def _collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off in the block. Building the graph allocates
     millions of containers and no garbage cycles; each full collection the allocations
     trigger walks every object already made, which took a third of the time at 100k papers.
-    The stream of extractions is read with the collector on: with one process that stream
-    runs the spaCy pipeline (perhaps a trained model's), whose garbage is the collector's to free."""
+    The stream of extractions is read with the collector on (`_sorted_unique`): with one
+    process that stream runs the spaCy pipeline (perhaps a trained model's), whose garbage
+    is the collector's to free."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -106,11 +110,21 @@ def paper_part(plan: PaperPlan, entity_ids: list[str],
 
 
 def _sorted_unique(extractions: Iterable[PaperExtraction]) -> list[PaperExtraction]:
+    """The extractions by paper id, read with the collector on; every FREEZE_EVERY papers
+    the records kept so far are frozen out of its generations (`gc.freeze`), then unfrozen
+    at the end. They are long-lived and hold no cycles, yet each full collection that the
+    pipeline's garbage triggers would walk all of them again: 18 full collections took 6.6 s
+    while 100k papers were extracted in one process."""
     by_id: dict[str, PaperExtraction] = {}
-    for extraction in extractions:
-        if extraction.id in by_id:
-            raise KgInputError(f"two papers with id {extraction.id!r}; paper ids must be unique")
-        by_id[extraction.id] = extraction
+    try:
+        for count, extraction in enumerate(extractions, 1):
+            if extraction.id in by_id:
+                raise KgInputError(f"two papers with id {extraction.id!r}; paper ids must be unique")
+            by_id[extraction.id] = extraction
+            if count % FREEZE_EVERY == 0:
+                gc.freeze()
+    finally:
+        gc.unfreeze()
     return [by_id[paper_id] for paper_id in sorted(by_id)]
 
 
