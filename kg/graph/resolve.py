@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 
 from kg.model import Entity, EntityType
 
@@ -136,24 +137,28 @@ def key_names(entity: Entity) -> list[str]:
 
 
 def _key_name_fields(entity: Entity) -> tuple[object, ...]:
-    """What `key_names` reads of an entity: two records alike in these have the same name keys."""
+    """What `all_names` and `key_names` read of an entity: records alike in these have the
+    same names and name keys, so they always fall in the same group."""
     return entity.name, entity.aliases, entity.long_form, entity.lexicon, entity.acronym
 
 
-def _record_keys(records: Sequence[EntityRecord], indices: list[int],
-                 keys: _KeyMaker) -> dict[int, frozenset[str]]:
-    """Each record's name keys, worked out once per distinct set of names (most records
-    repeat another's names: the same method in many papers)."""
-    keys_of_names: dict[tuple[object, ...], frozenset[str]] = {}
-    found: dict[int, frozenset[str]] = {}
+@dataclass(frozen=True, slots=True)
+class _NameSet:
+    """The records of one type that share their names (`_key_name_fields`): the unit that
+    grouping works on. Most records repeat another's names (the same method in many papers):
+    900k records of 100k papers make 208k name sets."""
+
+    entity: Entity
+    """The first of the records: what all of them have in common is read from it."""
+    members: list[int]
+    """The records' indices, in order."""
+
+
+def _name_sets(records: Sequence[EntityRecord], indices: list[int]) -> list[_NameSet]:
+    members: dict[tuple[object, ...], list[int]] = defaultdict(list)
     for i in indices:
-        entity = records[i].entity
-        fields = _key_name_fields(entity)
-        name_keys = keys_of_names.get(fields)
-        if name_keys is None:
-            name_keys = keys_of_names[fields] = frozenset(keys.key(name) for name in key_names(entity))
-        found[i] = name_keys
-    return found
+        members[_key_name_fields(records[i].entity)].append(i)
+    return [_NameSet(records[found[0]].entity, found) for found in members.values()]
 
 
 def resolve(records: Sequence[EntityRecord]) -> tuple[list[ResolvedEntity], list[int]]:
@@ -165,65 +170,68 @@ def resolve(records: Sequence[EntityRecord]) -> tuple[list[ResolvedEntity], list
     by_type: dict[str, list[int]] = defaultdict(list)
     for index, record in enumerate(records):
         by_type[record.entity.type].append(index)
-    nodes: list[tuple[ResolvedEntity, list[int]]] = []
+    nodes: list[tuple[ResolvedEntity, list[_NameSet]]] = []
     for entity_type in sorted(by_type):
         nodes += _group(records, by_type[entity_type])
     nodes.sort(key=lambda node: (node[0].type, node[0].key))
     node_of_record = [0] * len(records)
-    for position, (_, members) in enumerate(nodes):
-        for member in members:
-            node_of_record[member] = position
+    for position, (_, name_sets) in enumerate(nodes):
+        for name_set in name_sets:
+            for member in name_set.members:
+                node_of_record[member] = position
     return [node for node, _ in nodes], node_of_record
 
 
 def _group(records: Sequence[EntityRecord],
-           indices: list[int]) -> list[tuple[ResolvedEntity, list[int]]]:
-    keys = _KeyMaker(name for i in indices for name in all_names(records[i].entity))
-    sets = _UnionFind(len(records))
+           indices: list[int]) -> list[tuple[ResolvedEntity, list[_NameSet]]]:
+    name_sets = _name_sets(records, indices)
+    keys = _KeyMaker(name for name_set in name_sets for name in all_names(name_set.entity))
+    set_keys = _unambiguous(name_sets, [frozenset(keys.key(name) for name in key_names(name_set.entity))
+                                        for name_set in name_sets], keys)
+    sets = _UnionFind(len(name_sets))
     owner: dict[str, int] = {}
-    record_keys = _unambiguous(records, _record_keys(records, indices, keys), keys)
-    for i in indices:
-        for key in sorted(record_keys[i]):
-            sets.union(owner.setdefault(key, i), i)
-    _join_bare_acronyms(records, indices, record_keys, keys, sets)
-    members: dict[int, list[int]] = defaultdict(list)
-    for i in indices:
-        members[sets.find(i)].append(i)
-    return [_resolved(records, group, keys) for group in members.values()]
+    for position, found in enumerate(set_keys):
+        for key in sorted(found):
+            sets.union(owner.setdefault(key, position), position)
+    _join_bare_acronyms(name_sets, set_keys, keys, sets)
+    groups: dict[int, list[_NameSet]] = defaultdict(list)
+    for position, name_set in enumerate(name_sets):
+        groups[sets.find(position)].append(name_set)
+    return [(_resolved(records, group, keys), group) for group in groups.values()]
 
 
-def _unambiguous(records: Sequence[EntityRecord], record_keys: dict[int, frozenset[str]],
-                 keys: _KeyMaker) -> dict[int, frozenset[str]]:
-    """`record_keys` without the keys that records of two lexicon entries share, on those
-    records: two entries of the lexicon are two things even where a paper spells both alike
+def _unambiguous(name_sets: list[_NameSet], set_keys: list[frozenset[str]],
+                 keys: _KeyMaker) -> list[frozenset[str]]:
+    """`set_keys` without the keys that name sets of two lexicon entries share, on those
+    sets: two entries of the lexicon are two things even where a paper spells both alike
     ("top-1" for top-1 accuracy, and for top-1 error in "25.1% top-1 (7.8% top-5) error").
-    A record keeps its lexicon name's key; one without a lexicon name keeps every key."""
+    A set keeps its lexicon name's key; one without a lexicon name keeps every key."""
     entries: dict[str, set[str]] = defaultdict(set)
-    for i, found in record_keys.items():
-        if records[i].entity.lexicon:
+    for name_set, found in zip(name_sets, set_keys):
+        if name_set.entity.lexicon:
             for key in found:
-                entries[key].add(records[i].entity.lexicon)
+                entries[key].add(name_set.entity.lexicon)
     shared = {key for key, names in entries.items() if len(names) > 1}
     if not shared:
-        return record_keys
-    return {i: found - (shared - {keys.key(lexicon)}) if (lexicon := records[i].entity.lexicon) else found
-            for i, found in record_keys.items()}
+        return set_keys
+    return [found - (shared - {keys.key(lexicon)}) if (lexicon := name_set.entity.lexicon) else found
+            for name_set, found in zip(name_sets, set_keys)]
 
 
-def _join_bare_acronyms(records: Sequence[EntityRecord], indices: list[int],
-                        record_keys: dict[int, frozenset[str]], keys: _KeyMaker, sets: _UnionFind) -> None:
+def _join_bare_acronyms(name_sets: list[_NameSet], set_keys: list[frozenset[str]], keys: _KeyMaker,
+                        sets: _UnionFind) -> None:
     expansions: dict[str, set[int]] = defaultdict(set)
     with_long_form: set[int] = set()
-    for i in indices:
-        entity = records[i].entity
+    for position, name_set in enumerate(name_sets):
+        entity = name_set.entity
         if entity.long_form:
-            with_long_form.add(sets.find(i))
+            with_long_form.add(sets.find(position))
             if entity.acronym:
-                expansions[keys.key(entity.acronym)].add(sets.find(i))
+                expansions[keys.key(entity.acronym)].add(sets.find(position))
     bare_keys: dict[int, set[str]] = defaultdict(set)
-    for i in indices:
-        if sets.find(i) not in with_long_form:
-            bare_keys[sets.find(i)] |= record_keys[i]
+    for position, found in enumerate(set_keys):
+        if sets.find(position) not in with_long_form:
+            bare_keys[sets.find(position)] |= found
     joins = []
     for root, group_keys in sorted(bare_keys.items()):
         targets = set().union(*(expansions.get(key, set()) for key in group_keys))
@@ -233,32 +241,37 @@ def _join_bare_acronyms(records: Sequence[EntityRecord], indices: list[int],
         sets.union(root, target)
 
 
-def most_common(values: Iterable[str | None]) -> str | None:
-    """The value given most often (empty ones ignored); ties go to the first in sort order."""
-    given = [value for value in values if value]
-    if len(given) < 2:  # most nodes have one record: no counting
-        return given[0] if given else None
-    counts = Counter(given)
+def most_common(values: Iterable[str | None], weights: Iterable[int] | None = None) -> str | None:
+    """The value given most often (empty ones ignored; with `weights`, the i-th value counts
+    as given that many times); ties go to the first in sort order."""
+    counts: dict[str, int] = {}
+    for value, weight in zip(values, weights or repeat(1)):
+        if value:
+            counts[value] = counts.get(value, 0) + weight
+    if len(counts) < 2:  # most nodes have one name: no ranking
+        return next(iter(counts), None)
     return min(counts, key=lambda value: (-counts[value], value))
 
 
-def _resolved(records: Sequence[EntityRecord], members: list[int],
-              keys: _KeyMaker) -> tuple[ResolvedEntity, list[int]]:
-    entities = [records[i].entity for i in members]
-    lexicon = most_common(e.lexicon for e in entities)
-    long_form = most_common(e.long_form for e in entities)
-    name = lexicon or long_form or most_common(e.name for e in entities) or entities[0].name
-    names = {n for e in entities for n in all_names(e)}
-    node = ResolvedEntity(
+def _resolved(records: Sequence[EntityRecord], group: list[_NameSet], keys: _KeyMaker) -> ResolvedEntity:
+    """The node of the records of `group`: what depends on names alone is read once per name
+    set, weighted by its number of records; the papers, once per record."""
+    entities = [name_set.entity for name_set in group]
+    weights = [len(name_set.members) for name_set in group]
+    lexicon = most_common((e.lexicon for e in entities), weights)
+    long_form = most_common((e.long_form for e in entities), weights)
+    name = lexicon or long_form or most_common((e.name for e in entities), weights) or entities[0].name
+    names = set().union(*(all_names(e) for e in entities))
+    members = [records[i] for name_set in group for i in name_set.members]
+    return ResolvedEntity(
         type=entities[0].type,
         key=keys.key(name),
         name=name,
         aliases=tuple(sorted(names - {name})),
-        support=len({records[i].paper_id for i in members}),
-        proposed_in=len({records[i].paper_id for i in members if records[i].entity.proposed}),
+        support=len({record.paper_id for record in members}),
+        proposed_in=len({record.paper_id for record in members if record.entity.proposed}),
         lexicon=lexicon is not None,
-        wikidata=most_common(e.wikidata for e in entities),
-        acronym=most_common(e.acronym for e in entities if e.long_form),
+        wikidata=most_common(record.entity.wikidata for record in members),
+        acronym=most_common((e.acronym if e.long_form else None for e in entities), weights),
         long_form=long_form,
     )
-    return node, members
