@@ -3,8 +3,10 @@
 With ``jobs`` > 1 the exports too are spread over processes: each is written by one
 process, the parent writing its own share while ``jobs - 1`` forked children write theirs.
 Children are forked rather than spawned because they need the whole graph (gigabytes at
-100k papers), which a fork shares copy-on-write instead of pickling; ``gc.freeze()``
-before the fork keeps the collector from touching (and so copying) every page of it.
+100k papers), which a fork shares copy-on-write instead of pickling. The graph is frozen
+out of the collector's generations (``gc.freeze()``) while the exports are written: no
+collection then touches (and so copies) every page of it, and in one process the
+collections that the writers' garbage triggers do not walk its millions of objects again.
 A child reports its files, or its exception, through a pipe; the parent re-raises the
 exception as it was. If anything fails or the parent is stopped (Ctrl-C, SIGTERM), the
 children still running are killed before the staging directory is removed, so nothing
@@ -84,10 +86,14 @@ def write_exports(graph: nx.MultiDiGraph, out_dir: Path, options: dict[str, Any]
     of graph.nt) over `jobs` processes when "fork" is available; returns what was written,
     in EXPORTS order."""
     shares = export_plan(jobs if _can_fork() else 1, query_cache)
-    if len(shares) == 1:
-        written = _run_share(shares[0], graph, out_dir, options)
-    else:
-        written = _run_forked(shares, graph, out_dir, options)
+    gc.freeze()  # the graph leaves the collector's generations: no collection walks it again
+    try:
+        if len(shares) == 1:
+            written = _run_share(shares[0], graph, out_dir, options)
+        else:
+            written = _run_forked(shares, graph, out_dir, options)
+    finally:
+        gc.unfreeze()
     order = {export.filename: index for index, export in enumerate(EXPORTS)}
     return sorted(written, key=lambda w: order[w.path.name])
 
@@ -96,7 +102,6 @@ def _run_forked(shares: list[list[ExportTask]], graph: nx.MultiDiGraph, out_dir:
                 options: dict[str, Any]) -> list[Written]:
     """The first share in this process, each other one in a forked child, all at once."""
     children: list[_Child] = []
-    gc.freeze()  # the graph's objects leave the collector's lists: a collection touches no page of them
     try:
         for share in shares[1:]:
             with _stops_blocked():  # a stop received meanwhile is raised once the child is listed
@@ -107,7 +112,6 @@ def _run_forked(shares: list[list[ExportTask]], graph: nx.MultiDiGraph, out_dir:
     finally:
         for child in children:
             child.stop()
-        gc.unfreeze()
     return written
 
 
