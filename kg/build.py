@@ -83,7 +83,7 @@ def build(sources: Sequence[str | Path], out_dir: str | Path = "outputs", *, fmt
     is written to a staging directory that replaces `out_dir` only when all are complete,
     with the query cache of graph.nt (`kg.query.open_cached_store`), so that the first
     `kg query` does not have to load the data; without `query_cache` that first query makes
-    it (a seventh of the build's time at 100k papers, which a user who only wants the files
+    it (a fifth of the build's time at 100k papers, which a user who only wants the files
     for Gephi or Neo4j need not wait for). Returns the summary, also written as stats.json.
 
     In one process the cache is made once the graph is freed: its bulk load takes about as

@@ -56,7 +56,7 @@ def warn(message: str) -> None:
 @jobs_option
 @click.option("--no-query-cache", is_flag=True,
               help="Leave the query cache (the on-disk store beside graph.nt that `kg query` "
-                   "reads) to the first `kg query` instead of making it now: a seventh of the "
+                   "reads) to the first `kg query` instead of making it now: a fifth of the "
                    "build's time at 100k papers, then paid by that query.")
 @engine_option
 @quiet_option

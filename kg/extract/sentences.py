@@ -26,18 +26,24 @@ def fix_sentences(doc: Doc) -> Doc:
     # Token.is_sent_start's setter scans the whole doc on every call (quadratic on text with
     # many corrections), so the boundaries are edited as one array and written back once.
     starts = doc.to_array(SENT_START).astype("int64")
-    in_title = True
-    for i in range(1, len(doc)):
-        if in_title:
-            if "\n" in doc[i - 1].text or "\n" in doc[i - 1].whitespace_:
-                in_title = False
-                starts[i] = 1
-            else:
-                starts[i] = -1
-        elif starts[i] == 1 and _continues(doc, i):
+    abstract = _abstract_start(doc)
+    starts[1:abstract] = -1
+    if abstract < len(doc):
+        starts[abstract] = 1
+    for i in (starts[abstract + 1:] == 1).nonzero()[0] + abstract + 1:  # the sentencizer's splits
+        if _continues(doc, int(i)):
             starts[i] = -1
     doc.from_array([SENT_START], starts.astype("uint64").reshape(-1, 1))  # -1 wraps as spaCy expects
     return doc
+
+
+def _abstract_start(doc: Doc) -> int:
+    """The index of the abstract's first token: the one after the first line break; the
+    doc's length when it is all title."""
+    for i in range(1, len(doc)):
+        if "\n" in doc[i - 1].text or "\n" in doc[i - 1].whitespace_:
+            return i
+    return len(doc)
 
 
 def _continues(doc: Doc, i: int) -> bool:
