@@ -179,12 +179,13 @@ def _paper_edges(paper_id: str, entities: list[Entity], entity_ids: list[str]) -
     edges = []
     for entity_id, group in grouped.items():
         relation = PROPOSES if any(e.proposed for e in group) else RELATION_BY_TYPE[group[0].type]
-        mentions = sorted({m for e in group for m in e.mentions},
-                          key=lambda m: (m.start, m.end, m.rule, m.text, m.sentence))
-        first = mentions[0] if mentions else Mention(0, 0, "", "", "")
+        # distinct mentions as tuples ordered as the evidence is chosen: equal tuples are equal
+        # mentions, and a tuple hashes faster than the dataclass
+        mentions = {(m.start, m.end, m.rule, m.text, m.sentence) for e in group for m in e.mentions}
+        start, end, rule, _, sentence = min(mentions, default=(0, 0, "", "", ""))
         edges.append((paper_id, relation, entity_id,
-                      {"sentence": first.sentence, "start": first.start, "end": first.end,
-                       "rule": first.rule, "mentions": len(mentions)}))
+                      {"sentence": sentence, "start": start, "end": end, "rule": rule,
+                       "mentions": len(mentions)}))
     return edges
 
 
