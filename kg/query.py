@@ -30,7 +30,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from kg.errors import KgInputError
+from kg.errors import KgError, KgInputError
 from kg.export.rdf import PREFIXES
 
 ENGINES = ("oxigraph", "rdflib")
@@ -209,8 +209,10 @@ def _bulk_load(store: Any, path: Path) -> None:
     name, fmt = data_format(path)
     try:
         store.bulk_load(path=path, format=getattr(pyoxigraph.RdfFormat, fmt))
-    except (SyntaxError, ValueError, OSError) as err:
+    except (SyntaxError, ValueError) as err:  # bad bytes are a SyntaxError too
         raise KgInputError(f"not valid {name} RDF ({_one_line(err)})", path) from None
+    except OSError as err:  # the system's refusal, not the data's: e.g. no space left for the store
+        raise KgError(f"{path}: could not be loaded ({_one_line(err)})") from None
 
 
 CACHE_SUFFIX = ".oxigraph"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,22 @@ from kg.cli import main
 from kg.export import EXPORTS, Export
 
 EXPECTED_FILES = {export.filename for export in EXPORTS} | {"stats.json"}
+
+
+def _two_papers(tmp_path: Path, shared_data: Path) -> Path:
+    corpus = tmp_path / "two.jsonl"
+    corpus.write_text("\n".join((shared_data / "hf_papers_listing.jsonl").read_text().splitlines()[:2]))
+    return corpus
+
+
+def _files(out: Path) -> dict[Path, bytes]:
+    return {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def _break_last_export(monkeypatch: pytest.MonkeyPatch, writer: Callable[..., None]) -> None:
+    """The last export of EXPORTS written by `writer` (the others as they are)."""
+    real_load = Export.load
+    monkeypatch.setattr(Export, "load", lambda self: writer if self is EXPORTS[-1] else real_load(self))
 
 
 def test_bundled_build_writes_every_export(bundled_build: Path) -> None:
@@ -56,8 +75,7 @@ def test_cli_prints_summary_table(tmp_path: Path, shared_data: Path) -> None:
 
 
 def test_quiet_build_prints_nothing(tmp_path: Path, shared_data: Path) -> None:
-    corpus = tmp_path / "two.jsonl"
-    corpus.write_text("\n".join((shared_data / "hf_papers_listing.jsonl").read_text().splitlines()[:2]))
+    corpus = _two_papers(tmp_path, shared_data)
     result = CliRunner().invoke(main, ["build", str(corpus), "-q", "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert result.stdout == "" and result.stderr == ""
@@ -67,29 +85,38 @@ def test_failed_export_keeps_previous_outputs(tmp_path: Path, shared_data: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     from kg.build import build
 
-    corpus = tmp_path / "two.jsonl"
-    corpus.write_text("\n".join((shared_data / "hf_papers_listing.jsonl").read_text().splitlines()[:2]))
-    out = tmp_path / "out"
+    corpus, out = _two_papers(tmp_path, shared_data), tmp_path / "out"
     build([corpus], out)
-    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    before = _files(out)
 
-    real_load = Export.load
+    def half_written(graph, path, **options):
+        path.mkdir()
+        (path / "half.csv").write_text("half")
+        raise RuntimeError("broken writer")
 
-    def load_breaking_last(self: Export):
-        if self is not EXPORTS[-1]:
-            return real_load(self)
-
-        def broken_writer(graph, path, **options):
-            path.mkdir()
-            (path / "half.csv").write_text("half")
-            raise RuntimeError("disk full")
-        return broken_writer
-
-    monkeypatch.setattr(Export, "load", load_breaking_last)
+    _break_last_export(monkeypatch, half_written)
     with pytest.raises(RuntimeError):
         build([corpus], out)
-    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    assert after == before
+    assert _files(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_full_disk_is_one_line_exit_1_and_keeps_previous_outputs(tmp_path: Path, shared_data: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    args = ["build", str(_two_papers(tmp_path, shared_data)), "-q", "-o", str(out)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    before = _files(out)
+
+    def disk_full(graph, path, **options):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path / "graph.cypher"))
+
+    _break_last_export(monkeypatch, disk_full)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("kg: error: ") and result.stderr.count("\n") == 1
+    assert result.stderr.endswith("graph.cypher: No space left on device\n")
+    assert _files(out) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 

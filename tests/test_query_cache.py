@@ -97,6 +97,26 @@ def test_cli_uses_the_cache_unless_told_not_to(data: Path) -> None:
     assert cache_path(data).is_dir()
 
 
+def test_a_store_the_system_cannot_write_is_a_run_error_and_leaves_no_cache(
+        data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyoxigraph
+
+    full = "IO error: No space left on device: While appending to file: store/000010.sst"
+
+    class FullDisk:
+        def __init__(self, path: str | None = None) -> None:
+            pass
+
+        def bulk_load(self, **options: object) -> None:
+            raise OSError(full)
+
+    monkeypatch.setattr(pyoxigraph, "Store", FullDisk)
+    result = CliRunner().invoke(main, ["query", "top-datasets", "--data", str(data)])
+    assert result.exit_code == 1  # not bad input: the data is fine
+    assert result.stderr == f"kg: error: {data}: could not be loaded ({full})\n"
+    assert [p.name for p in data.parent.iterdir()] == ["graph.nt"]
+
+
 def test_bad_data_is_an_input_error_and_leaves_no_cache(tmp_path: Path) -> None:
     bad = tmp_path / "bad.nt"
     bad.write_text("<a> <b> .\n")

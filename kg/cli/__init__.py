@@ -1,8 +1,9 @@
 """The `kg` command line: a thin layer over the Python API, one module per command.
 
 Every command turns bad input (`KgInputError`) into one line on stderr and exit code 2,
-any other reported failure (`KgError`, e.g. a worker killed by the system) into one line and
-exit code 1, and SIGTERM into a clean stop, so staged outputs are removed and old ones left intact.
+any other reported failure (`KgError`, e.g. a worker killed by the system) and a refusal of
+the system (`OSError`, e.g. a full disk) into one line and exit code 1, and SIGTERM into a
+clean stop, so staged outputs are removed and old ones left intact.
 """
 
 from __future__ import annotations
@@ -45,9 +46,18 @@ class KgGroup(click.Group):
         except KgError as err:
             click.echo(f"kg: error: {err}", err=True)
             sys.exit(1)
+        except OSError as err:  # the system refused: no space left, permission denied, ...
+            click.echo(f"kg: error: {_system_error(err)}", err=True)
+            sys.exit(1)
         except KeyboardInterrupt:
             click.echo(INTERRUPTED, err=True)
             sys.exit(130)
+
+
+def _system_error(err: OSError) -> str:
+    """An OSError in one line: the file it concerns, then the system's reason."""
+    reason = err.strerror or " ".join(str(err).split())
+    return f"{err.filename}: {reason}" if err.filename else reason
 
 
 def _raise_interrupt(signum: int, frame: Any) -> None:
