@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import tempfile
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -203,16 +204,56 @@ def load_oxigraph(path: Path) -> Any:
     return store
 
 
+LOAD_BLOCK = 16 * 2**20
+"""Bytes of a one-statement-per-line file given to one bulk load (about 100k statements of
+graph.nt). pyoxigraph's bulk loader holds in memory what one load is given: the process
+loading the graph.nt of 100k papers peaked at 2.1 GB with the file whole, 250 MB in blocks,
+for 57 s instead of 51 s."""
+_LINE_FORMATS = frozenset({"N_TRIPLES", "N_QUADS"})
+
+
 def _bulk_load(store: Any, path: Path) -> None:
     import pyoxigraph
 
     name, fmt = data_format(path)
+    rdf_format = getattr(pyoxigraph.RdfFormat, fmt)
     try:
-        store.bulk_load(path=path, format=getattr(pyoxigraph.RdfFormat, fmt))
+        if fmt in _LINE_FORMATS:
+            _load_in_blocks(store, path, rdf_format)
+        else:
+            store.bulk_load(path=path, format=rdf_format)
     except (SyntaxError, ValueError) as err:  # bad bytes are a SyntaxError too
         raise KgInputError(f"not valid {name} RDF ({_one_line(err)})", path) from None
     except OSError as err:  # the system's refusal, not the data's: e.g. no space left for the store
         raise KgError(f"{path}: could not be loaded ({_one_line(err)})") from None
+
+
+def _load_in_blocks(store: Any, path: Path, rdf_format: Any) -> None:
+    """Bulk-load `path`, N-Triples or N-Quads, in blocks of whole lines (`LOAD_BLOCK`).
+
+    A blank node's label names one node only within one load, so from the first block that
+    holds one ("_:"), the rest of the file is loaded at once. A syntax error names its line
+    in the file, not in the block."""
+    lines_before = 0
+    with open(path, "rb") as data:
+        while block := data.read(LOAD_BLOCK):
+            block += data.readline()  # to the end of the block's last line
+            try:
+                if b"_:" in block:
+                    data.seek(-len(block), os.SEEK_CUR)
+                    store.bulk_load(input=data, format=rdf_format)
+                    return
+                store.bulk_load(input=block, format=rdf_format)
+            except SyntaxError as err:
+                raise _counted_from(err, lines_before) from None
+            lines_before += block.count(b"\n")
+
+
+def _counted_from(error: SyntaxError, lines_before: int) -> SyntaxError:
+    """`error` of a block that starts after `lines_before` lines, with its line in the file."""
+    if error.lineno is None:
+        return error
+    return SyntaxError(re.sub(r"\bline \d+", f"line {error.lineno + lines_before}", error.msg, count=1))
 
 
 CACHE_SUFFIX = ".oxigraph"
@@ -255,11 +296,7 @@ def open_cached_store(path: Path) -> Any:
     except OSError:
         return load_oxigraph(path)
     try:
-        store = pyoxigraph.Store(str(building / "store"))
-        _bulk_load(store, path)
-        store.optimize()
-        store.flush()
-        del store  # closes the database before it is moved
+        _make_store(building / "store", path)
         if _stamp(path) != stamp:  # the data changed while it was loaded: do not keep it
             return load_oxigraph(path)
         (building / "source.json").write_text(json.dumps(stamp) + "\n", encoding="utf-8")
@@ -267,6 +304,27 @@ def open_cached_store(path: Path) -> Any:
     finally:
         shutil.rmtree(building, ignore_errors=True)
     return pyoxigraph.Store.read_only(str(cache / "store"))
+
+
+def _make_store(directory: Path, path: Path) -> None:
+    """Make the compacted store of `path` in `directory`, closed when this returns or raises:
+    until the store is closed RocksDB may write into the directory, which could then be
+    neither moved nor removed for good."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store(str(directory))
+    try:
+        _bulk_load(store, path)
+        store.optimize()
+        store.flush()
+    except BaseException as err:
+        error: BaseException | None = err
+        while error is not None:  # the loading frames in its tracebacks hold the store
+            traceback.clear_frames(error.__traceback__)
+            error = error.__context__
+        raise
+    finally:
+        del store
 
 
 def _stamp(path: Path) -> dict[str, Any]:

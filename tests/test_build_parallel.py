@@ -60,6 +60,93 @@ def test_the_plan_gives_every_export_once_in_balanced_shares() -> None:
     assert max(costs) <= max(largest, 1.1 * sum(costs) / 2)  # no worse than the task that cannot be split
 
 
+def test_the_query_cache_is_planned_first_in_the_parents_share() -> None:
+    """The task writing graph.nt comes first, in this process, so that the query cache is made
+    while everything else is written."""
+    for jobs in (1, 2, 3):
+        shares = export_plan(jobs, query_cache=True)
+        first = shares[0][0]
+        assert first.query_cache and "graph.nt" in [e.filename for e in first.exports]
+        assert [task for share in shares for task in share if task.query_cache] == [first]
+
+
+def logged_writers(monkeypatch: pytest.MonkeyPatch, log: list[str]) -> None:
+    """Make every writer append the files it writes to `log`, and the query cache's process
+    "cache started" (with its process id) when it starts and "cache made" when it has ended."""
+    real_load = kg.export._load
+
+    def load(name: str):
+        writer = real_load(name)
+
+        def logged(*args, **options):
+            log.append(name.rsplit(":", 1)[1])
+            return writer(*args, **options)
+        return logged
+
+    class LoggedCacheProcess(plan._CacheProcess):
+        def __init__(self, data: Path) -> None:
+            super().__init__(data)
+            log.append(f"cache started {self._process.pid}")
+
+        def wait(self) -> None:
+            super().wait()
+            log.append("cache made")
+
+    monkeypatch.setattr(kg.export, "_load", load)
+    monkeypatch.setattr(plan, "_CacheProcess", LoggedCacheProcess)
+
+
+def test_the_query_cache_is_made_by_another_process_while_the_rest_are_written(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log: list[str] = []
+    logged_writers(monkeypatch, log)
+    build([corpus], tmp_path / "out")
+    started = next(entry for entry in log if entry.startswith("cache started"))
+    assert log[0] == "write_turtle_and_ntriples" and log[1] == started and log[-1] == "cache made"
+    assert sorted(log[2:-1]) == sorted(["write_nodelink", "write_html", "write_gexf_and_graphml", "write_neo4j"])
+    assert started.split()[-1] != str(os.getpid())
+    data = tmp_path / "out" / "graph.nt"
+    assert json.loads((cache_path(data) / "source.json").read_text()) == kg.query._stamp(data)
+
+
+def test_a_script_without_a_main_guard_builds_once(corpus: Path, tmp_path: Path) -> None:
+    """The query cache's process does not import the caller's main module again (as
+    multiprocessing's "spawn" would: the script's build would run in it a second time)."""
+    script = tmp_path / "script.py"
+    script.write_text("from kg.build import build\n"
+                      f"build([{str(corpus)!r}], {str(tmp_path / 'out')!r})\n"
+                      "print('built')\n")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300,
+                            cwd=Path(__file__).resolve().parent.parent)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "built\n", "")
+    assert (cache_path(tmp_path / "out" / "graph.nt") / "source.json").is_file()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_query_cache_failing_fails_the_build_and_leaves_the_previous_outputs(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    out = tmp_path / "out"
+    build([corpus], out)
+    before = {path: (out / path).read_bytes() for path in output_files(out) if (out / path).is_file()}
+    monkeypatch.setattr(plan, "_CACHE_COMMAND", (sys.executable, "-c", "import os, signal; os.kill(os.getpid(), 9)"))
+    with pytest.raises(KgWorkerError, match=r"the process making the query cache died \(signal 9"):
+        build([corpus], out, jobs=jobs)
+    monkeypatch.undo()
+    real_load = Export.load
+
+    def load(self: Export):  # a graph.nt the cache cannot load: its error is the build's
+        if self.filename != "graph.nt":
+            return real_load(self)
+        return lambda graph, path, **options: path.write_text("<a> <b> .\n")
+
+    monkeypatch.setattr(Export, "load", load)
+    monkeypatch.setattr(plan, "JOINT_WRITERS", ())
+    with pytest.raises(KgInputError, match=r"graph.nt: not valid nt RDF \(Parser error at line 1 "):
+        build([corpus], out, jobs=jobs)
+    assert {path: (out / path).read_bytes() for path in output_files(out) if (out / path).is_file()} == before
+    assert hidden_siblings(out) == []
+
+
 @pytest.mark.parametrize("base_iri", [None, "http://purl.org/"], ids=["default", "shadowed-by-dcterms"])
 def test_joint_writers_write_what_each_export_writes_alone(bundled_build: Path, tmp_path: Path,
                                                            base_iri: str | None) -> None:

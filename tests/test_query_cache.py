@@ -33,6 +33,39 @@ def test_cached_store_answers_every_bundled_query_like_a_fresh_load(data: Path) 
     assert cache_path(data).name == ".graph.nt.oxigraph"
 
 
+def test_data_loaded_in_blocks_answers_like_one_load(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kg.query, "LOAD_BLOCK", 500)  # some twenty statements per block
+    assert data.stat().st_size > 20 * kg.query.LOAD_BLOCK
+    for name, params, columns, rows in EXPECTED:
+        assert run_query(name, data, params, cache=True) == (columns, rows), name
+
+
+def test_a_blank_node_in_two_blocks_stays_one_node(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kg.query, "LOAD_BLOCK", 100)
+    data = tmp_path / "blank.nt"
+    lines = [f'<http://example.org/s{n}> <http://example.org/p> "{n}" .\n' for n in range(20)]
+    lines[3:3] = ['_:paper <http://example.org/title> "first" .\n']
+    lines.append('_:paper <http://example.org/title> "second" .\n')
+    data.write_text("".join(lines))
+    store = kg.query.open_cached_store(data)
+    titles = list(store.query("SELECT ?s (COUNT(*) AS ?n) WHERE { ?s <http://example.org/title> ?t } GROUP BY ?s"))
+    assert len(titles) == 1 and titles[0]["n"].value == "2"
+    assert len(store) == 22
+
+
+def test_a_syntax_error_names_its_line_in_the_file_not_in_its_block(
+        data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kg.query, "LOAD_BLOCK", 500)
+    lines = data.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[len(lines) // 2] = "<http://example.org/s> <http://example.org/p> .\n"
+    data.write_text("".join(lines), encoding="utf-8")
+    result = CliRunner().invoke(main, ["query", "top-datasets", "--data", str(data)])
+    assert result.exit_code == 2
+    assert result.stderr == (f"kg: error: {data}: not valid nt RDF (Parser error at line {len(lines) // 2 + 1} "
+                             "column 47: The object of a triple must be an IRI, a blank node or a literal)\n")
+    assert [p.name for p in data.parent.iterdir()] == ["graph.nt"]
+
+
 def test_unchanged_data_reuses_the_store(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     run_query("top-datasets", data, cache=True)
 
