@@ -228,9 +228,8 @@ class _CacheProcess:
                                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
 
     def wait(self) -> None:
-        assert self._process.stdout is not None
-        outcome = self._process.stdout.read()
-        if self._process.wait() != 0 or not outcome:  # it exits with 0 once its outcome is sent
+        outcome, _ = self._process.communicate()
+        if self._process.returncode != 0 or not outcome:  # it exits with 0 once its outcome is sent
             raise KgWorkerError(f"the process making the query cache died ({_describe(self._process.returncode)}, "
                                 "e.g. killed when out of memory); nothing was written: "
                                 "try again without the query cache")
@@ -254,9 +253,7 @@ _CACHE_COMMAND = (sys.executable, "-P", "-c", "import sys; sys.path.insert(0, sy
 def cache_main(data: str) -> None:
     """The work of a `_CacheProcess`: make the query cache, write the outcome to stdout."""
     _child_signals()
-    outcome = _outcome(lambda: make_query_cache(Path(data)))
-    with os.fdopen(sys.stdout.fileno(), "wb", closefd=False) as out:
-        out.write(outcome)
+    sys.stdout.buffer.write(_outcome(lambda: make_query_cache(Path(data))))
 
 
 def _child_signals() -> None:
