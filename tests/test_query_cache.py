@@ -156,3 +156,12 @@ def test_bad_data_is_an_input_error_and_leaves_no_cache(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["query", "top-datasets", "--data", str(bad)])
     assert result.exit_code == 2 and "not valid nt RDF" in result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["bad.nt"]
+
+
+def test_a_users_file_with_an_invalid_iri_is_refused(tmp_path: Path) -> None:
+    """Only the graph.nt that `kg build` writes is loaded without checking its IRIs."""
+    data = tmp_path / "graph.nt"
+    data.write_text("<http://example.org/s> <http://example.org/p> <http://example.org/{x}> .\n")
+    result = CliRunner().invoke(main, ["query", "top-datasets", "--data", str(data)])
+    assert result.exit_code == 2 and "not valid nt RDF" in result.stderr and "line 1" in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.nt"]

@@ -141,10 +141,11 @@ def _run_share(share: list[ExportTask], graph: nx.MultiDiGraph, out_dir: Path,
 
 
 def make_query_cache(data: Path) -> None:
-    """Make the query cache of the RDF file `data` (`kg.query.open_cached_store`) and close it."""
+    """Make the query cache of the graph.nt that `kg build` wrote (`kg.query.open_cached_store`,
+    trusted: kg's own export) and close it."""
     from kg.query import open_cached_store
 
-    store = open_cached_store(data)
+    store = open_cached_store(data, trusted=True)
     del store  # closed now: no lock or open file stays behind
 
 
