@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
@@ -40,6 +40,7 @@ KGO = ONTOLOGY_IRI + "#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
+XSD_INTEGER, XSD_BOOLEAN, XSD_DECIMAL = XSD + "integer", XSD + "boolean", XSD + "decimal"
 
 PREFIXES: dict[str, str] = {
     "dcterms": "http://purl.org/dc/terms/",
@@ -205,12 +206,17 @@ def _sorted(pairs: Iterable[tuple[IRI, Term]]) -> list[tuple[IRI, Term]]:
     return [by_key[key] for key in sorted(by_key)]
 
 
+@lru_cache(maxsize=2**16)
 def _integer(value: int) -> Literal:
-    return Literal(str(int(value)), XSD + "integer")
+    """Cached: offsets and counts, most of the literals of a large graph, repeat."""
+    return Literal(str(int(value)), XSD_INTEGER)
+
+
+_TRUE, _FALSE = Literal("true", XSD_BOOLEAN), Literal("false", XSD_BOOLEAN)
 
 
 def _boolean(value: bool) -> Literal:
-    return Literal("true" if value else "false", XSD + "boolean")
+    return _TRUE if value else _FALSE
 
 
 def _number(value: float) -> Literal:
@@ -219,7 +225,7 @@ def _number(value: float) -> Literal:
     if not math.isfinite(value):
         return Literal("NaN" if value != value else ("INF" if value > 0 else "-INF"), XSD + "double")
     text = format(Decimal(repr(value)), "f")
-    return Literal(text if "." in text else text + ".0", XSD + "decimal")
+    return Literal(text if "." in text else text + ".0", XSD_DECIMAL)
 
 
 # ---------------------------------------------------------------- IRIs and escaping
@@ -338,19 +344,21 @@ class _PrefixedNames:
         on every subject: trying every prefix on each was a fifth of the Turtle writer's time."""
         self.before_instances: list[tuple[str, str]] = []
         """The prefixes tried before ``kgi`` that an instance IRI may start with (usually none)."""
-        self.after_instances = self.prefixes
-        """The prefixes tried after ``kgi``."""
+        self.after_instances: list[tuple[str, str]] = []
+        """The prefixes tried after ``kgi`` that an instance IRI may start with (usually none), so
+        that a Mention's IRI, which has slashes and so is no prefixed name, is not tried on each."""
         if self.instances is not None:
             position = self.prefixes.index((INSTANCE_PREFIX, self.instances))
             self.before_instances = [(prefix, namespace) for prefix, namespace in self.prefixes[:position]
                                      if namespace.startswith(self.instances)]
-            self.after_instances = self.prefixes[position + 1:]
+            self.after_instances = [(prefix, namespace) for prefix, namespace in self.prefixes[position + 1:]
+                                    if self.instances.startswith(namespace)]
 
     def term(self, term: Term) -> str:
         if type(term) is Literal:
-            if term.datatype == XSD + "integer" or term.datatype == XSD + "boolean":
+            if term.datatype == XSD_INTEGER or term.datatype == XSD_BOOLEAN:
                 return term.lexical
-            if term.datatype == XSD + "decimal" and _TURTLE_DECIMAL.fullmatch(term.lexical):
+            if term.datatype == XSD_DECIMAL and _TURTLE_DECIMAL.fullmatch(term.lexical):
                 return term.lexical
             if term.datatype is None:
                 return f'"{_escape(term.lexical)}"'
