@@ -1,7 +1,7 @@
 """`kg extract`, `kg build` and `kg query` on generated corpora of 1k, 10k and 100k abstracts.
 
     /work/venv/bin/python bench/bench_scale.py [--sizes 1000 10000 100000]
-        [--extract-jobs 1 2] [--build-jobs 1 2] [--no-cache-build-jobs 1 2]
+        [--extract-jobs 1 2] [--build-jobs 1 2] [--no-cache-build-jobs 1 2] [--no-one-core]
 
 For each size N it generates the corpus (bench/generate_corpus.py, seed 0; kept in
 bench/work/, which is git-ignored) and runs, each as a child process:
@@ -12,6 +12,8 @@ bench/work/, which is git-ignored) and runs, each as a child process:
   --build-jobs, and ``kg build -q --no-query-cache --jobs J`` for each J of
   --no-cache-build-jobs (the outputs of every J, and of the builds with and without the
   query cache, are checked to be byte-identical);
+- ``kg build -q --jobs 1`` on one core: the process and all it starts (the query cache's
+  process, its loader's threads) held to one CPU (``sched_setaffinity``), unless --no-one-core;
 - every bundled query through ``kg query`` on the graph.nt of the last ``kg build`` with the
   cache, right after it: first one call (the cache is the build's), then each query again.
 
@@ -60,8 +62,13 @@ print(time.perf_counter() - start)
 """
 
 
-RUNS = (("extract", "extract", ()), ("build", "build", ()), ("build_no_cache", "build", ("--no-query-cache",)))
-"""What is timed at each size: (name in the report, kg command, its options), each for every --jobs value."""
+RUNS = (("extract", "extract", (), False), ("build", "build", (), False),
+        ("build_no_cache", "build", ("--no-query-cache",), False), ("build_one_core", "build", (), True))
+"""What is timed at each size: (name in the report, kg command, its options, on one core), each
+for every --jobs value of its name."""
+ON_ONE_CORE = ("import os, sys; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+               "os.execv(sys.argv[1], sys.argv[1:])")
+"""Runs the command after it on one CPU, which every process and thread it starts inherits."""
 
 
 @dataclass
@@ -168,23 +175,26 @@ def bench_size(papers: int, jobs: dict[str, list[int]], reference: bool = True) 
         out["tokenizer"] = {**_figures(tokenizer, count, words), "tokenize_s": float(tokenizer.stdout)}
         print(f"{papers}: tokenizer {tokenizer.wall_s:.1f}s", flush=True)
     written: dict[str, list[Path]] = {}
-    for kind, command, options in RUNS:
+    for kind, command, options, one_core in RUNS:
         if not jobs[kind]:
             continue
         outputs = written[kind] = []
         for job in jobs[kind]:
             target = WORK / (f"{kind}-{papers}-j{job}" + (".jsonl" if command == "extract" else ""))
-            result = run([*KG, command, str(corpus), "-o", str(target), "-q", "--jobs", str(job), *options])
+            pinned = [sys.executable, "-c", ON_ONE_CORE] if one_core else []
+            result = run([*pinned, *KG, command, str(corpus), "-o", str(target), "-q", "--jobs", str(job), *options])
             out[f"{kind}_j{job}"] = _figures(result, count, words)
             outputs.append(target)
-            print(f"{papers}: {command} {' '.join(options)} --jobs {job} {result.wall_s:.1f}s "
+            print(f"{papers}: {command} {' '.join(options)} --jobs {job}{' on one core' if one_core else ''} "
+                  f"{result.wall_s:.1f}s "
                   f"{result.peak_rss_mb:.0f}/{result.tree_peak_rss_mb:.0f} MB", flush=True)
         out[f"{kind}_identical_across_jobs"] = all(_same(outputs[0], other) for other in outputs[1:])
         if kind == "build":  # as a user would: right after the build, whose files are still in memory
             out["graph"] = graph_figures(outputs[-1])
             out["queries"] = bench_queries(outputs[-1])
-    if "build" in written and "build_no_cache" in written:
-        out["build_no_cache_identical_to_build"] = _same(written["build"][0], written["build_no_cache"][0])
+    for kind in ("build_no_cache", "build_one_core"):
+        if "build" in written and kind in written:
+            out[f"{kind}_identical_to_build"] = _same(written["build"][0], written[kind][0])
     return out
 
 
@@ -306,6 +316,17 @@ def render(report: dict) -> str:
             lines.append(f"| {int(n):,} | {b1['wall_s']} ({b1['cpu_s']}) | {b1['peak_rss_mb']:,} "
                          f"| {b2['wall_s'] if b2 else '–'} | {speedup} "
                          f"| {size.get('build_no_cache_identical_to_build')} |")
+    one_core = [(n, size) for n, size in sizes.items() if "build_one_core_j1" in size]
+    if one_core:
+        lines += ["", "## `kg build --jobs 1` on one core", "",
+                  "The default build held to one CPU: the process and all it starts (the query cache's process, "
+                  "its bulk loader's threads) share one core.", "",
+                  "| N | wall s (CPU s) | peak RSS MB (largest / tree) | files identical to `kg build` |",
+                  "|---:|---:|---:|---|"]
+        for n, size in one_core:
+            b1 = size["build_one_core_j1"]
+            lines.append(f"| {int(n):,} | {b1['wall_s']} ({b1['cpu_s']}) | {b1['peak_rss_mb']:,} / "
+                         f"{b1['tree_peak_rss_mb']:,} | {size.get('build_one_core_identical_to_build')} |")
     lines += ["", "Outputs of `--jobs 1` and `--jobs 2` byte-identical: " + ", ".join(
         f"{int(n):,}: extract {size.get('extract_identical_across_jobs')}, build {size.get('build_identical_across_jobs')}"
         for n, size in sizes.items()) + "."]
@@ -339,6 +360,7 @@ def main() -> None:
     parser.add_argument("--build-jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--no-cache-build-jobs", type=int, nargs="*", default=[1, 2],
                         help="--jobs of the `kg build --no-query-cache` runs (none: skip them)")
+    parser.add_argument("--no-one-core", action="store_true", help="skip the `kg build --jobs 1` on one core")
     parser.add_argument("--no-reference", action="store_true", help="skip the bare tokenizer pass")
     parser.add_argument("--output", type=Path, default=RESULTS / "scale.json")
     parser.add_argument("--render", action="store_true", help="only write scale.md from the --output report")
@@ -351,7 +373,8 @@ def main() -> None:
         report["sizes"] = json.loads(args.output.read_text())["sizes"]
     report["parallel_ceiling"] = parallel_ceiling()
     for papers in args.sizes:
-        jobs = {"extract": args.extract_jobs, "build": args.build_jobs, "build_no_cache": args.no_cache_build_jobs}
+        jobs = {"extract": args.extract_jobs, "build": args.build_jobs, "build_no_cache": args.no_cache_build_jobs,
+                "build_one_core": [] if args.no_one_core else [1]}
         report["sizes"][str(papers)] = bench_size(papers, jobs, not args.no_reference)
         args.output.write_text(json.dumps(report, indent=2) + "\n")
         args.output.with_suffix(".md").write_text(render(report))
