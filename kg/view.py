@@ -85,11 +85,22 @@ def select_view(graph: nx.MultiDiGraph, *, focus: str | None = None, hops: int =
     # A subgraph view filters every adjacency it reads: degrees of the whole graph, when
     # nothing was left out, come ten times faster from the graph itself.
     subgraph = graph if len(keep) == graph.number_of_nodes() else graph.subgraph(keep)
-    degree = dict(subgraph.degree())
+    degree = _degrees(subgraph)
     ranked = sorted(keep, key=lambda node: (distance[node], -degree[node], node))
     return View(graph=graph.subgraph(ranked[:cap]), focus=focus_ids, hops=hops if focus_ids else 0,
                 types=kinds, max_nodes=cap, selected=len(keep),
                 graph_nodes=graph.number_of_nodes())
+
+
+def _degrees(graph: nx.MultiDiGraph) -> dict[str, int]:
+    """``dict(graph.degree())``, counted in one pass over each node's successors: about
+    twice as fast as NetworkX's degree view, which goes through successors and predecessors."""
+    degree = dict.fromkeys(graph, 0)
+    for node, successors in graph.adjacency():
+        for successor, edges in successors.items():
+            degree[node] += len(edges)
+            degree[successor] += len(edges)
+    return degree
 
 
 def find_nodes(graph: nx.MultiDiGraph, name: str) -> tuple[str, ...]:

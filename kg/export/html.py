@@ -197,12 +197,12 @@ def _details(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
 def _papers(graph: nx.MultiDiGraph, nodes: list[str]) -> dict[str, dict[str, str]]:
     """Title and (web) url of every paper the drawn nodes' details name."""
     named: set[str] = set()
+    attributes = graph.nodes
     for node in nodes:
-        if graph.nodes[node]["kind"] == "Paper":
+        if attributes[node]["kind"] == "Paper":
             named.add(node)
-        else:
-            named.update(u for u, _ in graph.in_edges(node)
-                         if graph.nodes[u].get("kind") == "Paper")
+        else:  # each predecessor once, however many edges it has to the node
+            named.update(u for u in graph.pred[node] if attributes[u].get("kind") == "Paper")
     papers = {}
     for paper in sorted(named):
         data = graph.nodes[paper]

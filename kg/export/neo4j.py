@@ -37,9 +37,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,8 @@ README_TITLE = "# kg graph for Neo4j and openCypher databases"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _CSV_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
 _LOAD_CSV_CONVERSIONS = {bool: "toBoolean({})", int: "toInteger({})", float: "toFloat({})", str: "{}"}
-_CYPHER_ESCAPES = {"\\": "\\\\", "'": "\\'", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_CYPHER_ESCAPES = str.maketrans({**{chr(code): f"\\u{code:04X}" for code in range(0x20)},
+                                 "\\": "\\\\", "'": "\\'", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 _CYPHER_SPECIAL = re.compile("[\\\\'\"\x00-\x1f]")
 
 
@@ -106,7 +108,7 @@ def write_neo4j(graph: nx.MultiDiGraph, path: Path) -> None:
     labels = [node_set.label for node_set in nodes]
     _write_lines(path / "constraints.cypher", constraint_statements(labels))
     _write_lines(path / "load.cypher", [*constraint_statements(labels), *_load_csv(nodes, relationships)])
-    _write_lines(path / "graph.cypher", graph_statements(nodes, relationships))
+    _write_lines(path / "graph.cypher", graph_statements(nodes, relationships), lines_per_write=1)
     _write_lines(path / "import.sh", _import_script(nodes, relationships))
     (path / "import.sh").chmod(0o755)
     _write_lines(path / "README.md", [_readme(nodes, relationships)])
@@ -120,32 +122,37 @@ def is_neo4j_folder(path: Path) -> bool:
 
 def node_sets(graph: nx.MultiDiGraph) -> list[NodeSet]:
     """The graph's nodes grouped by label (node kind), schema order first."""
-    by_label: dict[str, list[Any]] = defaultdict(list)
-    for node, kind in graph.nodes(data="kind"):
-        by_label[_name(kind, f"kind of node {node!r}")].append(node)
+    by_label: dict[str, list[tuple[Any, dict[str, Any]]]] = defaultdict(list)
+    for node, data in graph.nodes(data=True):
+        kind = data.get("kind")
+        if not _known(kind, by_label):
+            _name(kind, f"kind of node {node!r}")
+        by_label[kind].append((node, data))
     sets = []
     for label in sorted(by_label, key=_kind_order):
-        ids = sorted(by_label[label], key=str)
-        table = clean_attributes([graph.nodes[node] for node in ids], join_lists=False,
-                                 exclude=("kind", "id"))
-        sets.append(NodeSet(label, tuple(str(node) for node in ids), table))
+        nodes = sorted(by_label[label], key=lambda item: str(item[0]))
+        table = clean_attributes([data for _, data in nodes], join_lists=False, exclude=("kind", "id"))
+        sets.append(NodeSet(label, tuple([str(node) for node, _ in nodes]), table))
     return sets
 
 
 def relationship_sets(graph: nx.MultiDiGraph) -> list[RelationshipSet]:
     """The graph's edges grouped by relationship type (relation), schema order first."""
-    by_type: dict[str, list[tuple[Any, Any, Any]]] = defaultdict(list)
-    for source, target, key, relation in graph.edges(keys=True, data="relation", default=None):
-        type_ = _name(relation if relation is not None else key, f"relation of edge {source!r} -> {target!r}")
-        by_type[type_].append((source, target, key))
+    by_type: dict[str, list[tuple[Any, Any, Any, dict[str, Any]]]] = defaultdict(list)
+    for edge in graph.edges(keys=True, data=True):
+        source, target, key, data = edge
+        relation = data.get("relation")
+        type_ = relation if relation is not None else key
+        if not _known(type_, by_type):
+            _name(type_, f"relation of edge {source!r} -> {target!r}")
+        by_type[type_].append(edge)
     kinds = dict(graph.nodes(data="kind"))
     sets = []
     for type_ in sorted(by_type, key=_relation_order):
         edges = sorted(by_type[type_], key=lambda edge: (str(edge[0]), str(edge[1]), str(edge[2])))
-        table = clean_attributes([graph.edges[edge] for edge in edges], join_lists=False,
-                                 exclude=("relation",))
-        sets.append(RelationshipSet(type_, tuple((str(s), str(t)) for s, t, _ in edges), table,
-                                    tuple((kinds[s], kinds[t]) for s, t, _ in edges)))
+        table = clean_attributes([data for _, _, _, data in edges], join_lists=False, exclude=("relation",))
+        sets.append(RelationshipSet(type_, tuple([(str(s), str(t)) for s, t, _, _ in edges]), table,
+                                    tuple([(kinds[s], kinds[t]) for s, t, _, _ in edges])))
     return sets
 
 
@@ -155,53 +162,56 @@ def constraint_statements(labels: Iterable[str]) -> list[str]:
             for label in labels]
 
 
-def graph_statements(nodes: Sequence[NodeSet], relationships: Sequence[RelationshipSet]) -> list[str]:
+def graph_statements(nodes: Sequence[NodeSet], relationships: Sequence[RelationshipSet]) -> Iterator[str]:
     """graph.cypher: MERGE every node, then every relationship, in batches of CYPHER_BATCH_ROWS."""
-    statements: list[str] = []
     for node_set in nodes:
-        rows = [_cypher_map({"id": node_id, **properties})
-                for node_id, properties in zip(node_set.ids, node_set.properties.rows)]
-        statements += _unwind(rows, f"MERGE (n:{node_set.label} {{id: row.`id`}}) SET n += row;")
+        entries = _cypher_entries(node_set.properties.columns)
+        rows = [f"{{`id`: {cypher_string(node_id)}, {properties}}}" if (properties := entries(row))
+                else f"{{`id`: {cypher_string(node_id)}}}"
+                for node_id, row in zip(node_set.ids, node_set.properties.rows)]
+        yield from _unwind(rows, f"MERGE (n:{node_set.label} {{id: row.`id`}}) SET n += row;")
     for rel in relationships:
-        for start_label, end_label in rel.label_pairs():
-            rows = [_cypher_map({"start": start, "end": end, "properties": properties})
-                    for (start, end), labels, properties in zip(rel.ends, rel.labels, rel.properties.rows)
-                    if labels == (start_label, end_label)]
-            statements += _unwind(rows, f"MATCH (a:{start_label} {{id: row.`start`}}), "
-                                        f"(b:{end_label} {{id: row.`end`}}) "
-                                        f"MERGE (a)-[r:{rel.type}]->(b) SET r += row.`properties`;")
-    return statements
+        entries = _cypher_entries(rel.properties.columns)
+        for pair in rel.label_pairs():
+            start_label, end_label = pair
+            rows = [f"{{`start`: {cypher_string(start)}, `end`: {cypher_string(end)}, "
+                    f"`properties`: {{{entries(row)}}}}}"
+                    for (start, end), labels, row in zip(rel.ends, rel.labels, rel.properties.rows)
+                    if labels == pair]
+            yield from _unwind(rows, f"MATCH (a:{start_label} {{id: row.`start`}}), "
+                                     f"(b:{end_label} {{id: row.`end`}}) "
+                                     f"MERGE (a)-[r:{rel.type}]->(b) SET r += row.`properties`;")
 
 
 def cypher_string(text: str) -> str:
     """`text` as a single-quoted Cypher string literal."""
-    return "'" + _CYPHER_SPECIAL.sub(_escape_character, text) + "'"
+    # Rarely anything to escape, which a test for each printable special character (``in``,
+    # a fast scan) and for unprintable ones finds faster than a search or a translation.
+    if ("'" in text or '"' in text or "\\" in text or not text.isprintable()) \
+            and _CYPHER_SPECIAL.search(text) is not None:
+        text = text.translate(_CYPHER_ESCAPES)
+    return f"'{text}'"
 
 
-def _escape_character(match: re.Match[str]) -> str:
-    char = match.group()
-    return _CYPHER_ESCAPES.get(char) or f"\\u{ord(char):04X}"
+def _cypher_entries(columns: Sequence[Column]) -> Callable[[dict[str, Any]], str]:
+    """The function giving the entries of a Cypher map of a row of `columns`: ``a: 1, b: 'x'``."""
+    starts = {column.name: f"{_quote_name(column.name)}: " for column in columns}
+    literals = {column.name: _cypher_list if column.is_list else _CYPHER_LITERALS[column.type]
+                for column in columns}
+    return lambda row: ", ".join([starts[key] + literals[key](value) for key, value in row.items()])
 
 
-def _cypher_value(value: Any) -> str:
-    if type(value) is str:  # the most common first
-        return cypher_string(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value).replace("e+", "e")
-    if isinstance(value, str):
-        return cypher_string(value)
-    if isinstance(value, dict):
-        return _cypher_map(value)
-    return "[" + ", ".join(_cypher_value(item) for item in value) + "]"
+def _cypher_list(items: list[str]) -> str:
+    return "[" + ", ".join(map(cypher_string, items)) + "]"
 
 
-def _cypher_map(properties: dict[str, Any]) -> str:
-    return "{" + ", ".join([f"{_quote_name(key)}: {_cypher_value(value)}"
-                            for key, value in properties.items()]) + "}"
+def _cypher_float(value: float) -> str:
+    return repr(value).replace("e+", "e")
+
+
+_CYPHER_LITERALS: dict[type, Callable[[Any], str]] = {
+    str: cypher_string, int: int.__repr__, float: _cypher_float, bool: {True: "true", False: "false"}.__getitem__}
+"""The Cypher literal of a value of each column type."""
 
 
 @cache
@@ -218,46 +228,44 @@ def _unwind(rows: list[str], action: str) -> list[str]:
     return statements
 
 
+def _csv_string(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
 def node_csv(node_set: NodeSet) -> Iterator[str]:
+    label = _csv_string(node_set.label)
     return _csv_lines([f"id:ID({ID_GROUP})", ":LABEL"],
-                      ([node_id, node_set.label] for node_id in node_set.ids), node_set.properties)
+                      (f"{_csv_string(node_id)},{label}" for node_id in node_set.ids), node_set.properties)
 
 
 def relationship_csv(rel: RelationshipSet) -> Iterator[str]:
+    type_ = _csv_string(rel.type)
     return _csv_lines([f":START_ID({ID_GROUP})", f":END_ID({ID_GROUP})", ":TYPE"],
-                      ([start, end, rel.type] for start, end in rel.ends), rel.properties)
+                      (f"{_csv_string(start)},{_csv_string(end)},{type_}" for start, end in rel.ends),
+                      rel.properties)
 
 
-def _csv_lines(key_headers: list[str], keys: Iterable[list[str]], properties: Table) -> Iterator[str]:
-    """A CSV file for neo4j-admin: the key columns (ids, label or type), then typed properties."""
+def _csv_lines(key_headers: list[str], keys: Iterable[str], properties: Table) -> Iterator[str]:
+    """A CSV file for neo4j-admin: the key columns (ids, label or type, each line's given by
+    `keys` as CSV), then typed properties."""
     columns = properties.columns
-    names = [column.name for column in columns]
+    fields = [(column.name, _csv_list if column.is_list else _CSV_FIELDS[column.type]) for column in columns]
     yield ",".join([*key_headers, *(_csv_header(column) for column in columns)])
     for key_fields, row in zip(keys, properties.rows):
-        yield ",".join([*[_csv_string(field) for field in key_fields],
-                        *[_csv_field(row.get(name)) for name in names]])
+        yield ",".join([key_fields, *[field(row[name]) if name in row else "" for name, field in fields]])
 
 
 def _csv_header(column: Column) -> str:
     return f"{column.name}:{_CSV_TYPES[column.type]}{'[]' if column.is_list else ''}"
 
 
-def _csv_field(value: Any) -> str:
-    if type(value) is str:  # the most common first
-        return _csv_string(value)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, str):
-        return _csv_string(value)
-    return _csv_string(ARRAY_DELIMITER.join(value))
+def _csv_list(items: list[str]) -> str:
+    return _csv_string(ARRAY_DELIMITER.join(items))
 
 
-def _csv_string(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
+_CSV_FIELDS: dict[type, Callable[[Any], str]] = {
+    str: _csv_string, int: int.__repr__, float: float.__repr__, bool: {True: "true", False: "false"}.__getitem__}
+"""The CSV field of a value of each column type (a missing value's is empty)."""
 
 
 def _load_csv(nodes: Sequence[NodeSet], relationships: Sequence[RelationshipSet]) -> list[str]:
@@ -386,10 +394,16 @@ empty are absent.
 """
 
 
-def _write_lines(path: Path, lines: Iterable[str]) -> None:
+def _write_lines(path: Path, lines: Iterable[str], lines_per_write: int = 1000) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as out:
-        for line in lines:
-            out.write(line + "\n")
+        lines = iter(lines)
+        while batch := list(islice(lines, lines_per_write)):
+            out.write("\n".join(batch) + "\n")
+
+
+def _known(value: Any, names: dict[str, Any]) -> bool:
+    """Whether `value` is one of `names`, each checked by `_name` when first found."""
+    return type(value) is str and value in names
 
 
 def _name(value: Any, what: str) -> str:

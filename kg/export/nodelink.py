@@ -4,7 +4,10 @@ from a finished build without extracting again (NetworkX node-link JSON)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -14,24 +17,37 @@ CHUNK_ITEMS = 1000
 
 
 def write_nodelink(graph: nx.MultiDiGraph, path: Path) -> None:
-    """The bytes of ``json.dump(node_link_data, sort_keys=True, separators=(",", ":"))``, but
-    encoded by the C encoder, which `json.dump` does not use (it is half as fast), a
-    thousand nodes or links at a time so that the whole text is never in memory at once."""
-    data = nx.node_link_data(graph, edges="links")
+    """The bytes of ``json.dump(nx.node_link_data(graph, edges="links"), sort_keys=True,
+    separators=(",", ":"))``, but encoded by the C encoder, which `json.dump` does not use (it
+    is half as fast), a thousand nodes or links at a time as they are made, so that neither the
+    whole text nor every node's and link's dict is ever in memory at once."""
     encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
     with open(path, "w", encoding="utf-8") as out:
         out.write("{")
-        for index, key in enumerate(sorted(data)):
+        for index, (key, value) in enumerate(sorted(_node_link_data(graph).items())):
             out.write(("," if index else "") + encode(key) + ":")
-            value = data[key]
-            if type(value) is not list:
+            if not isinstance(value, Iterator):
                 out.write(encode(value))
                 continue
             out.write("[")
-            for first in range(0, len(value), CHUNK_ITEMS):
-                out.write(("," if first else "") + encode(value[first:first + CHUNK_ITEMS])[1:-1])
+            separator = ""
+            while chunk := list(islice(value, CHUNK_ITEMS)):
+                out.write(separator + encode(chunk)[1:-1])
+                separator = ","
             out.write("]")
         out.write("}\n")
+
+
+def _node_link_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
+    """``nx.node_link_data(graph, edges="links")``, its nodes and links made one by one."""
+    return {
+        "directed": graph.is_directed(),
+        "multigraph": graph.is_multigraph(),
+        "graph": graph.graph,
+        "nodes": ({**data, "id": node} for node, data in graph.nodes(data=True)),
+        "links": ({**data, "source": source, "target": target, "key": key}
+                  for source, target, key, data in graph.edges(keys=True, data=True)),
+    }
 
 
 def read_nodelink(path: Path) -> nx.MultiDiGraph:
