@@ -7,7 +7,7 @@
 The work is done by a spaCy pipeline (`kg.extract.pipeline`), one component per module:
 
     tokenizer.py   tokenizer tweaks (LaTeX "~", "6times", "CIFAR-10/100", linear affixes)
-    sentences.py   sentencizer fixes: the title is a sentence; "et al." does not split
+    sentences.py   sentence boundaries: the title is a sentence; "et al." does not split
     lexicon.py     the gazetteer (lexicon/*.tsv) with generated spelling variants
     acronyms.py    "long form (SF)" pairs and later bare uses of SF
     coined.py      names the lexicon cannot know: shapes, title prefixes, proposal cues
@@ -16,7 +16,7 @@ The work is done by a spaCy pipeline (`kg.extract.pipeline`), one component per 
     proposed.py    what the paper introduces
     results.py     numbers with units tied to their metric, dataset and method
 
-Components share state through `doc._.kg` (`kg.extract.state`). This module turns that
+Components share state through the doc (`kg.extract.state`). This module turns that
 state into the records of `kg.model`. Extraction of one paper depends on nothing but that
 paper and the loaded pipeline.
 """
@@ -29,7 +29,7 @@ from pathlib import Path
 from spacy.tokens import Doc
 
 from kg.extract.pipeline import build_pipeline
-from kg.extract.state import EntityDraft, Sentences, state
+from kg.extract.state import EntityDraft, Sentences, drop_state, make_doc, state
 from kg.model import Entity, Mention, Paper, PaperExtraction
 
 __all__ = ["Extractor"]
@@ -43,13 +43,13 @@ class Extractor:
 
     def pipe(self, papers: Iterable[Paper], batch_size: int = 64) -> Iterator[PaperExtraction]:
         """Extractions in the order of `papers`."""
-        docs = self.nlp.pipe(((paper.text, paper) for paper in papers), as_tuples=True,
-                             batch_size=batch_size)
+        docs = self.nlp.pipe(((make_doc(self.nlp, paper.text), paper) for paper in papers),
+                             as_tuples=True, batch_size=batch_size)
         for doc, paper in docs:
             yield to_extraction(paper, doc)
 
     def extract(self, paper: Paper) -> PaperExtraction:
-        return to_extraction(paper, self.nlp(paper.text))
+        return to_extraction(paper, self.nlp(make_doc(self.nlp, paper.text)))
 
 
 def to_extraction(paper: Paper, doc: Doc) -> PaperExtraction:
@@ -57,7 +57,7 @@ def to_extraction(paper: Paper, doc: Doc) -> PaperExtraction:
     entities = sorted((_entity(d, st.sentences, st.text) for d in st.entities),
                       key=lambda e: (e.mentions[0].start, e.type, e.name))
     results = tuple(sorted(st.results, key=lambda r: (r.start, r.end)))
-    doc._.kg = None  # the Doc may be kept by spaCy's internals; the state is not needed any more
+    drop_state(doc)
     return PaperExtraction(paper=paper, entities=tuple(entities), results=results)
 
 

@@ -11,6 +11,8 @@ by the long form's head noun here; lexicon matches and context can type it later
 from __future__ import annotations
 
 import re
+import string
+from collections.abc import Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -25,6 +27,7 @@ COLON_LONG = re.compile(r"[A-Z][\w'-]*(?:[ \t]+(?!(?:for|with|from|in|on|via|usi
 PAREN = re.compile(r"\(([^()\n]{1,80})\)")
 SHORT = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+/-]{0,12}")
 WORD = re.compile(r"(?<![\w-])[A-Za-z0-9][A-Za-z0-9.+/-]*(?![\w-])")
+WORD_CHARS = frozenset(string.ascii_letters + string.digits + ".+/-")  # the characters of a WORD match
 WORD_BEFORE = re.compile(r"([A-Za-z0-9][A-Za-z0-9.+-]{0,12})\s*$")
 
 
@@ -62,19 +65,18 @@ def best_long_form(short: str, candidate: str) -> int | None:
 
 
 def _match_letters(letters: str, candidate: str) -> int | None:
-    s = len(letters) - 1
+    """Where in `candidate` the letters start when found in order from its end, the first
+    one at the start of a word (S&H's backward scan, each letter by one `rfind`)."""
     lower = candidate.lower()
-    l = len(lower) - 1
-    while s >= 0:
-        c = letters[s]
-        while l >= 0 and (lower[l] != c or (s == 0 and l > 0 and lower[l - 1].isalnum())):
-            l -= 1
-        if l < 0:
+    end = len(lower)  # the next letter is looked for before this
+    for c in letters[:0:-1]:
+        end = lower.rfind(c, 0, end)
+        if end < 0:
             return None
-        l -= 1
-        s -= 1
-    start = l + 1
-    return start
+    start = lower.rfind(letters[0], 0, end)
+    while start > 0 and lower[start - 1].isalnum():
+        start = lower.rfind(letters[0], 0, start)
+    return start if start >= 0 else None
 
 
 def find_pairs(text: str, sentence_bounds: list[tuple[int, int]]) -> list[AcronymPair]:
@@ -85,11 +87,24 @@ def find_pairs(text: str, sentence_bounds: list[tuple[int, int]]) -> list[Acrony
             pair = _pair_at(sentence, match, sent_start)
             if pair is not None:
                 pairs.append(pair)
-    for match in COLON.finditer(text):
+    for match in _colon_matches(text):
         pair = _colon_pair(text, match)
         if pair is not None:
             pairs.append(pair)
     return pairs
+
+
+def _colon_matches(text: str) -> Iterator[re.Match[str]]:
+    """`COLON.finditer(text)`, tried only before each ":" (the name before it has 2 to 13
+    characters, none of them ":") rather than at every character of the text."""
+    colon = text.find(":")
+    while colon >= 0:
+        for start in range(max(0, colon - 13), colon - 1):
+            match = COLON.match(text, start)
+            if match is not None and match.end(1) == colon:
+                yield match
+                break
+        colon = text.find(":", colon + 1)
 
 
 def _colon_pair(text: str, match: re.Match[str]) -> AcronymPair | None:
@@ -159,11 +174,48 @@ def acronyms(doc: Doc) -> Doc:
         st.candidates.append(Candidate(pair.long_start, pair.long_end, pair.type, "acronym", f"acr:{pair.short}"))
         base = pair.short[:-1] if pair.short.endswith("s") and pair.short[:-1].isupper() else pair.short
         shorts.setdefault(base, pair)
-    if shorts:  # one pass over the words finds every bare use of every short form
-        for word in WORD.finditer(text):
-            form = word.group().rstrip(".")
-            pair = shorts.get(form) or (shorts.get(form[:-1]) if form.endswith("s") else None)
-            if pair is not None:
-                st.candidates.append(Candidate(word.start(), word.start() + len(form), pair.type, "acronym",
-                                               f"acr:{pair.short}"))
+    for word, form, pair in bare_uses(text, shorts):
+        st.candidates.append(Candidate(word.start(), word.start() + len(form), pair.type, "acronym",
+                                       f"acr:{pair.short}"))
     return doc
+
+
+def bare_uses(text: str, shorts: dict[str, AcronymPair]) -> Iterator[tuple[re.Match[str], str, AcronymPair]]:
+    """The words of `WORD.finditer(text)` that are a short form of `shorts` or its plural, with
+    any full stops after it; with that form and its pair. Such a word starts where a short form
+    occurs, so only those places are looked at rather than every word of the text."""
+    places = sorted({place for short in shorts for place in _occurrences(text, short)})
+    run: range = range(0)  # the run last matched again (see `_run_words`) and its words' starts
+    run_words: set[int] = set()
+    for place in places:
+        if place and text[place - 1] in ".+/":  # a word of the same run may cover the place
+            if place not in run:
+                run, run_words = _run_words(text, place)
+            if place not in run_words:
+                continue
+        word = WORD.match(text, place)
+        if word is None:
+            continue
+        form = word.group().rstrip(".")
+        pair = shorts.get(form) or (shorts.get(form[:-1]) if form.endswith("s") else None)
+        if pair is not None:
+            yield word, form, pair
+
+
+def _occurrences(text: str, part: str) -> Iterator[int]:
+    place = text.find(part)
+    while place >= 0:
+        yield place
+        place = text.find(part, place + 1)
+
+
+def _run_words(text: str, place: int) -> tuple[range, set[int]]:
+    """The run of `WORD_CHARS` around `place`, and the starts of the words that
+    `WORD.finditer(text)` finds in it. No word crosses a character outside the run, so
+    finditer comes to the run's start afresh and the run alone can be matched from there."""
+    start = end = place
+    while start and text[start - 1] in WORD_CHARS:
+        start -= 1
+    while end < len(text) and text[end] in WORD_CHARS:
+        end += 1
+    return range(start, end), {word.start() for word in WORD.finditer(text, start, end + 1)}

@@ -26,6 +26,8 @@ component types them from context later (`kg.extract.context`):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -36,11 +38,12 @@ from kg.extract.heads import (
     type_from_head,
     type_of_description,
 )
-from kg.extract.state import BLOCK, Candidate, DocState, fold, state
+from kg.extract.state import BLOCK, NAMES_CACHED, Candidate, DocState, fold, state
 from kg.model import EntityType
 
 _PART = r"[A-Za-z0-9]+(?:\.[0-9]+[A-Za-z]*)?\+?"
 NAME = re.compile(rf"(?<![\w.-])(?=[\w.+-]*[A-Z]){_PART}(?:-{_PART})*(?![\w-])")  # has a capital
+CAPITAL_RUN = re.compile(r"[A-Z][\w.+-]*")  # a capital and the rest of its run of [\w.+-]
 NUMBER_WITH_UNIT = re.compile(r"\d+(?:\.\d+)?(?:[KMBTGDkxX]|st|nd|rd|th|ms|px|fps|GB|MB|TB|dB|bit)?\+?")
 VERSION = re.compile(r"[Vv]\d+(?:\.\d+)*")  # "V2.1": a version of something named elsewhere
 # Hyphen parts that join setup descriptors ("2D-to-3D", "4-bit-per-weight") rather than name anything.
@@ -88,6 +91,7 @@ ARTICLES = frozenset({"A", "An", "The", "On", "Towards", "Toward", "Why", "How",
                       "Are", "Do", "Does", "Can", "Learning", "Beyond", "From", "Rethinking"})
 
 
+@lru_cache(maxsize=NAMES_CACHED)
 def shape(name: str) -> str | None:
     """"shape" (a name by its look), "caps" (an all-capital word) or None."""
     if name.isalpha() and name.istitle():
@@ -111,6 +115,24 @@ def shape(name: str) -> str | None:
     if len(parts) == 1 and (name.isupper() and len(name) >= 3 or PLURAL_ACRONYM.fullmatch(name)):
         return "caps"
     return None
+
+
+def names(text: str) -> Iterator[re.Match[str]]:
+    r"""`NAME.finditer(text)`, tried only where a match can start: a match has a capital, so it
+    lies in a run of [\w.+-] characters that holds one, and starts at the run's start or right
+    after a "+" in it (NAME's look-behind rules out the rest). `re` skips straight to capitals,
+    which are few, where NAME alone is tried at every character."""
+    for capital in CAPITAL_RUN.finditer(text):
+        start, end = capital.span()
+        while start and (text[start - 1].isalnum() or text[start - 1] in "_.+-"):  # back to the run's start
+            start -= 1
+        candidate = start
+        while candidate >= 0:
+            match = NAME.match(text, candidate)
+            if match is not None:
+                yield match
+            plus = text.find("+", candidate, end)
+            candidate = plus + 1 if plus >= 0 else -1
 
 
 def title_tasks(title: str) -> list[tuple[int, int]]:
@@ -165,7 +187,9 @@ def title_prefix(title: str) -> tuple[int, int, EntityType] | None:
 
 
 _CAP_WORD = r"[A-Z][a-z][\w'-]*"
-TITLE_CASE_RUN = re.compile(rf"(?<![\w-]){_CAP_WORD}(?:[ ](?:(?:of|for)[ ])?{_CAP_WORD}){{1,4}}(?![\w-])")
+# The first capital comes before the look-behind (not preceded by [\w-]) so that `re` can skip
+# straight to capitals instead of trying the pattern at every character.
+TITLE_CASE_RUN = re.compile(rf"[A-Z](?<![\w-][A-Z])[a-z][\w'-]*(?:[ ](?:(?:of|for)[ ])?{_CAP_WORD}){{1,4}}(?![\w-])")
 TITLE_STOP = frozenset("for with using via from in on of through towards toward and to at by the a an "
                        "as into over under beyond without".split())
 # Quality words that qualify a task in a title without naming it ("Efficient", "Scalable").
@@ -173,6 +197,7 @@ QUALITY = frozenset("efficient energy-efficient memory-efficient scalable robust
                     "practical effective steerable generalizable lightweight improved enhanced unified".split())
 TITLE_WORD = re.compile(r"[\w'-]+|[^\w\s]")
 URL = re.compile(r"(?<!\S)[^\s(]*?(?:https?://|\.[a-z]{2,6}/)\S*")
+PATH_AFTER_DOMAIN = re.compile(r"\.[a-z]{2,6}/")  # a URL without "://" has this; most texts have neither
 
 
 # Words that open a sentence: a run ending in one crossed a sentence break the sentencizer missed
@@ -227,10 +252,11 @@ def coined_names(doc: Doc) -> Doc:
     text = st.text
     title_end = text.find("\n") if "\n" in text else len(text)
     sentence_starts = set(st.sentences.starts)
-    for url in URL.finditer(text) if "/" in text else ():  # nothing inside a web address is a name or a result
+    has_url = "://" in text or PATH_AFTER_DOMAIN.search(text)
+    for url in URL.finditer(text) if has_url else ():  # nothing inside a web address is a name or a result
         st.candidates.append(Candidate(url.start(), url.end(), None, "url", f"{BLOCK}url"))
     device_names(st, text)
-    for match in NAME.finditer(text):
+    for match in names(text):
         kind = shape(match.group())
         if kind:
             st.candidates.append(Candidate(match.start(), match.end(), None, f"coined:{kind}",

@@ -42,6 +42,9 @@ LEFT_RULES: tuple[tuple[re.Pattern[str], EntityType], ...] = (
     (re.compile(r"\b(?:runs?|running|deployed|executed|measured|implemented|benchmarked)\s+on\s+"
                 r"(?:an?\s+|the\s+)?(?:single\s+|commodity\s+)?$"), "Hardware"),
 )
+ANY_LEFT_RULE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in LEFT_RULES))
+"""Matches wherever one of LEFT_RULES does: a single search rules out most mentions (and as
+every rule ends in whitespace, so does a mention not preceded by any)."""
 APPOSITION = re.compile(r"\s*(?:,|\bis|\(|-|–|:)\s*(?:a|an|the)\s+")
 WINDOW = 60
 
@@ -58,7 +61,8 @@ def type_from_context(text: str, start: int, end: int, sent_start: int, sent_end
         if type_ in ("Method", "Dataset", "Hardware"):
             return type_
     left = text[max(sent_start, start - WINDOW):start]
-    for pattern, type_ in LEFT_RULES:
-        if pattern.search(left):
-            return type_
+    if left[-1:].isspace() and ANY_LEFT_RULE.search(left):
+        for pattern, type_ in LEFT_RULES:
+            if pattern.search(left):
+                return type_
     return None

@@ -24,12 +24,21 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.context import type_from_context
-from kg.extract.state import AcronymPair, Candidate, DocState, EntityDraft, fold, state
+from kg.extract.state import (
+    NAMES_CACHED,
+    AcronymPair,
+    Candidate,
+    DocState,
+    EntityDraft,
+    fold,
+    state,
+)
 from kg.model import EntityType
 
 PRIORITY = {"lexicon": 0, "acronym": 1, "title-prefix": 2}
@@ -37,7 +46,12 @@ COORDINATION = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s|/)\s*(?:(
 
 
 def _priority(candidate: Candidate) -> int:
-    return PRIORITY.get(candidate.rule.split(":")[0], 3)
+    return _rule_priority(candidate.rule)
+
+
+@lru_cache(maxsize=NAMES_CACHED)
+def _rule_priority(rule: str) -> int:
+    return PRIORITY.get(rule.split(":")[0], 3)
 
 
 def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
@@ -46,7 +60,7 @@ def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     ("RTX 4090 GPUs" matching both "RTX 4090" and "4090 GPUs" gives "RTX 4090")."""
     first: dict[str, Candidate] = {}
     leftmost: list[Candidate] = []
-    for cand in sorted(candidates, key=lambda c: (c.start, -c.length)):
+    for cand in sorted(candidates, key=lambda c: (c.start, c.start - c.end)):  # longest first
         earlier = first.get(cand.key)
         if earlier is not None and earlier.start < cand.start < earlier.end:
             continue
@@ -55,7 +69,7 @@ def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
         leftmost.append(cand)
     kept: list[Candidate] = []
     taken = bytearray(max((c.end for c in candidates), default=0) + 1)
-    for cand in sorted(leftmost, key=lambda c: (-c.length, _priority(c), c.start)):
+    for cand in sorted(leftmost, key=lambda c: (c.start - c.end, _priority(c), c.start)):
         if taken.find(1, cand.start, cand.end) >= 0:
             continue
         kept.append(cand)
@@ -152,10 +166,12 @@ class _Groups:
         self.parent: dict[str, str] = {}
 
     def find(self, key: str) -> str:
-        self.parent.setdefault(key, key)
-        while self.parent[key] != key:
-            self.parent[key] = self.parent[self.parent[key]]
-            key = self.parent[key]
+        parent = self.parent
+        up = parent.setdefault(key, key)
+        while up != key:  # path halving: each key on the way points to its grandparent
+            grand = parent[up]
+            parent[key] = grand
+            key, up = grand, parent[grand]
         return key
 
     def union(self, a: str, b: str) -> None:
@@ -227,8 +243,9 @@ def group(st: DocState, kept: list[Candidate], text: str) -> list[EntityDraft]:
     by_span = {(c.start, c.end): c for c in kept}
     by_end = {c.end: c for c in kept}
     for cand in kept:
-        groups.find(cand.key)
-        if not cand.blocker:
+        if cand.blocker:
+            groups.find(cand.key)
+        else:
             groups.union(cand.key, f"fold:{fold(text[cand.start:cand.end])}")
     pair_of: dict[str, tuple[str, str]] = {}
     for pair in st.acronyms:

@@ -8,7 +8,9 @@ lists are generic vocabulary of the field, not names.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from kg.extract.state import NAMES_CACHED
 from kg.model import EntityType
 
 HEADS: dict[str, EntityType] = {}
@@ -46,6 +48,7 @@ PROPOSAL_VERB = rf"(?:{_NAMING}|contribute|describe|engineer|implement|term|call
 CONVERSION = re.compile(r"\w+-to-\w+")
 
 
+@lru_cache(maxsize=NAMES_CACHED)
 def type_from_head(phrase: str) -> EntityType | None:
     """The type its last word gives `phrase`, if that word is a known head noun; an
     "X-to-Y" conversion ("text-to-video", "speech-to-text") is a Task."""

@@ -166,7 +166,9 @@ class LexiconMatcher:
 
     def __init__(self, nlp: Language, directory: Path) -> None:
         self.entries = read_lexicon(directory)
-        self.by_key = {entry.key: entry for entry in self.entries}
+        # match id (the hash of the key) -> entry, key and rule of a candidate
+        self.by_id = {nlp.vocab.strings.add(entry.key): (entry, entry.key, f"lexicon:{entry.name}")
+                      for entry in self.entries}
         self.metrics = {fold(name): entry for entry in self.entries if entry.type == "Metric"
                         for name in (entry.name, *entry.aliases)}
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -195,16 +197,17 @@ class LexiconMatcher:
     def __call__(self, doc: Doc) -> Doc:
         doc_state = state(doc)
         candidates = doc_state.candidates
-        strings = doc.vocab.strings
+        token_starts, token_ends = doc_state.token_starts, doc_state.token_ends
         for matcher in (self.exact, self.folded):
             for match_id, start, end in matcher(doc):
-                entry = self.by_key[strings[match_id]]
-                span = doc[start:end]
+                entry, key, rule = self.by_id[match_id]
+                start_char, end_char = token_starts[start], token_ends[end - 1]
                 if entry.type == "Metric":
-                    entry = self._with_head(doc_state.text, span.start_char, span.end_char, entry)
-                rule = f"lexicon:{entry.name}"
-                candidates.append(Candidate(span.start_char, span.end_char, entry.type, rule,
-                                            entry.key, entry.name, entry.wikidata))
+                    headed = self._with_head(doc_state.text, start_char, end_char, entry)
+                    if headed is not entry:
+                        entry, key, rule = headed, headed.key, f"lexicon:{headed.name}"
+                candidates.append(Candidate(start_char, end_char, entry.type, rule, key, entry.name,
+                                            entry.wikidata))
         return doc
 
     def _with_head(self, text: str, start: int, end: int, entry: Entry) -> Entry:

@@ -13,6 +13,8 @@ measure alone right after a comparative ("3.7x smaller size", "higher speed").
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import islice
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -51,24 +53,31 @@ SETUP_SIZES = re.compile(r"\b(?:batch|mini-?batch|window|step|kernel|patch|hidde
 def _phrase_start(text: str, head_start: int) -> int | None:
     """Start of the modifiers before the metric head at `head_start`: positive when a cue
     precedes them, -start-1 when only a quantity after the head may vouch for them."""
-    words: list[tuple[int, str]] = []
-    pos = head_start
-    while len(words) <= MAX_MODIFIERS + 1:
-        word = MODIFIER_WORDS.search(text, max(0, pos - 30), pos)
-        if word is None:
-            break
-        words.append((word.start(1), word.group(1)))
-        pos = word.start(1)
+    words = _words_before(text, head_start)
     modifiers: list[tuple[int, str]] = []
+    rest: list[str] = []  # the word that ends the modifiers and the one before it
     for start, word in words:
         if word in NOT_MODIFIERS or word.endswith("ly"):
+            rest = [word, *(w for _, w in islice(words, 1))] if modifiers else []
             break
         modifiers.append((start, word))
-    if not modifiers or len(modifiers) > MAX_MODIFIERS:
+        if len(modifiers) > MAX_MODIFIERS:
+            return None
+    if not modifiers:
         return None
-    rest = [word for _, word in words[len(modifiers):]]
     cued = bool(rest) and (rest[0] in CUES or rest[0] in LINKS and len(rest) > 1 and rest[1] in CUES)
     return modifiers[-1][0] if cued else -modifiers[-1][0] - 1
+
+
+def _words_before(text: str, pos: int) -> Iterator[tuple[int, str]]:
+    """Start and text of the words before `pos`, nearest first: as many as the modifiers and
+    the two words before them can take, read only as far as they are needed."""
+    for _ in range(MAX_MODIFIERS + 2):
+        word = MODIFIER_WORDS.search(text, max(0, pos - 30), pos)
+        if word is None:
+            return
+        yield word.start(1), word.group(1)
+        pos = word.start(1)
 
 
 # Heads that name a measure on their own right after a comparative ("smaller size", "higher speed").

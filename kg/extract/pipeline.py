@@ -1,6 +1,6 @@
 """The spaCy pipeline: components in order, each in its own module.
 
-    tokenizer (+ kg.extract.tokenizer) -> sentencizer -> kg_sentences -> kg_lexicon
+    tokenizer (+ kg.extract.tokenizer) -> kg_sentences -> kg_lexicon
     -> kg_acronyms -> kg_coined -> kg_metric_phrases -> kg_entities -> kg_proposed -> kg_results
 
 Default: `spacy.blank("en")`, no trained model needed. With `model`, that installed
@@ -47,9 +47,7 @@ def build_pipeline(model: str | None = None, lexicon_dir: str | Path | None = No
                                f"(install it, e.g. `python -m spacy download {model}`, "
                                f"or leave out --spacy-model)") from err
     customise_tokenizer(nlp)
-    if not ({"parser", "senter"} & set(nlp.pipe_names)):
-        nlp.add_pipe("sentencizer")
-    nlp.add_pipe("kg_sentences")
+    nlp.add_pipe("kg_sentences")  # the sentencizer's rule, where no parser or senter sets boundaries
     config = {"directory": str(lexicon_dir)} if lexicon_dir is not None else {}
     nlp.add_pipe("kg_lexicon", config=config)
     for name in OUR_COMPONENTS[1:]:

@@ -36,6 +36,7 @@ VERB = re.compile(rf"\b{PROPOSAL_SUBJECT}\s+(?:[a-z]+\s+){{0,2}}?{PROPOSAL_VERB}
                   r"|\bby (?:introducing|proposing|presenting)\b")
 BEFORE = re.compile(r"(?:\b[Oo]ur|(?<!recently )(?<!previously )(?<!originally )(?<!been )(?<!was )(?<!were )\bproposed|\bnewly (?:introduced|proposed|released|collected)|"
                     r"\bunder the name)\s+(?:new\s+|novel\s+|final\s+|resulting\s+|best\s+)?[\"“]?$")
+BEFORE_WORDS = ("our", "Our", "proposed", "newly", "under the name")  # one is in every match of BEFORE
 AFTER = re.compile(r"\s*(?:,|\bis|\(|-|–|:)\s*"
                    r"(?:(?:a|an)\s+(?:\w+\s+)?(?:novel|new)\b|our\b|the proposed\b)")
 TITLE_CASE = re.compile(r"[A-Z0-9][\w-]*(?:\s+(?:[A-Z0-9][\w-]*|of|for|and|to|in|on|with|the|a))*")
@@ -73,7 +74,7 @@ def mark_proposed(st: DocState, text: str) -> None:
         if not _eligible(draft):
             continue
         sent_start, sent_end = st.sentences.span(start)
-        if (start, end) in named_spans or BEFORE.search(text[max(sent_start, start - 30):start]) \
+        if (start, end) in named_spans or _before(text[max(sent_start, start - 30):start]) \
                 or AFTER.match(text, end, min(sent_end, end + 40)):
             draft.proposed = True
     defined = {(p.long_start, p.long_end) for p in st.acronyms
@@ -81,6 +82,11 @@ def mark_proposed(st: DocState, text: str) -> None:
     starts = [start for (start, _), _ in mentions]
     for verb in VERB.finditer(text):
         _mark_after_verb(st, text, verb.end(), mentions, starts, defined)
+
+
+def _before(left: str) -> bool:
+    """Whether BEFORE matches `left`, searched only if a word it needs is there (rarely)."""
+    return any(word in left for word in BEFORE_WORDS) and BEFORE.search(left) is not None
 
 
 def _mark_after_verb(st: DocState, text: str, cue_end: int, mentions: list[tuple[tuple[int, int], EntityDraft]],

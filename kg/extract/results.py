@@ -44,6 +44,7 @@ VALUE = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUMBER = rf"(?P<num>{VALUE})(?:\s?\^\s?\{{?(?P<exp>\d{{1,2}})\}}?)?"
 NUMBER = re.compile(rf"(?<![\w.,^/+-])(?P<pre>[+~≈]|approx\.?\s?|about\s|around\s|nearly\s)?{_NUMBER}")
 RANGE_END = re.compile(_NUMBER)
+LONGEST_PRE = len("approx. ")  # a number starts at most this far before its first digit
 UNITS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), u) for p, u in (
     (r"\s?(?:\\?%|percent\b)", "%"),
     (r"\s?(?:\$\s?\\times\s?\$|\\times\b|×|[xX](?![\w-])|times\b|-?fold\b)", "x"),
@@ -61,6 +62,7 @@ MAGNITUDES = frozenset({"M", "B", "K"})
 RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|(?:down|up) to)\s*")
 GLUED = re.compile(r"[A-Za-z]")
 CLAUSE_BREAK = re.compile(r";|,?\s+(?:while|whilst|whereas)\b")
+CLAUSE_WORDS = (";", "whil", "whereas")  # one is in every match of CLAUSE_BREAK
 BY_OR_OF = re.compile(r"\b(?:by|of)\s+(?:up to\s+|about\s+|over\s+|nearly\s+|more than\s+|only\s+)?[+~$]?$")
 BETWEEN_WORDS = re.compile(r"[\w\s().,'-]*")
 CHANGE_AFTER = re.compile(r"[\s)]*(?:\w+\s+){0,2}?(?:better|faster|higher|lower|smaller|larger|fewer|less|"
@@ -89,11 +91,14 @@ class Number:
 def find_numbers(text: str, start: int, end: int) -> list[Number]:
     """The numbers with their units in text[start:end] (ranges give two)."""
     numbers: list[Number] = []
-    if DIGIT.search(text, start, end) is None:  # most sentences: one plain scan instead of NUMBER's
-        return numbers
     pos = start
     while True:
-        match = NUMBER.search(text, pos, end)
+        # NUMBER has no first character to look for, so it is tried at every character; the
+        # plain scan for a digit first skips the text that cannot hold a number.
+        digit = DIGIT.search(text, pos, end)
+        if digit is None:
+            return numbers
+        match = NUMBER.search(text, max(pos, digit.start() - LONGEST_PRE), end)
         if match is None:
             return numbers
         pos = max(match.end(), pos + 1)
@@ -132,6 +137,8 @@ def _unit(text: str, pos: int, end: int) -> tuple[str, int]:
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    if all(text.find(word, start, end) < 0 for word in CLAUSE_WORDS):
+        return [(start, end)]  # most sentences: plain searches instead of CLAUSE_BREAK's
     bounds, last = [], start
     for brk in CLAUSE_BREAK.finditer(text, start, end):
         bounds.append((last, brk.start()))
@@ -247,30 +254,42 @@ class _Sentence:
 
 
 def find_results(st: DocState, text: str) -> list[Result]:
-    sentences = [_Sentence(start, end, {}) for start, end in st.sentences.bounds]
+    numbers = _numbers_outside_names(st, text)
+    if not numbers:
+        return []
+    sentences = {i: _Sentence(*st.sentences.bounds[i], {}) for i in numbers}
     for draft in st.entities:
         for c in draft.spans:
-            sentence = sentences[st.sentences.index(c.start)]
-            sentence.mentions.setdefault(draft.type or "", []).append(((c.start, c.end, text[c.start:c.end]), draft))
-    for sentence in sentences:
+            sentence = sentences.get(st.sentences.index(c.start))
+            if sentence is not None:
+                sentence.mentions.setdefault(draft.type or "", []).append(((c.start, c.end, text[c.start:c.end]),
+                                                                           draft))
+    for sentence in sentences.values():
         for mentions in sentence.mentions.values():
             mentions.sort(key=lambda pair: pair[0])
-    named = bytearray(len(text) + 1)  # characters inside any kept name: numbers there are not results
-    for c in st.kept:
-        named[c.start:c.end] = b"\x01" * c.length
     main = _main_proposed(st)
     results: list[Result] = []
-    for sentence in sentences:
-        results.extend(_sentence_results(text, sentence, named, main, st.sentences))
+    for i, sentence in sentences.items():
+        results.extend(_sentence_results(text, sentence, numbers[i], main, st.sentences))
     return results
 
 
-def _sentence_results(text: str, sentence: _Sentence, named: bytearray, main: EntityDraft | None,
+def _numbers_outside_names(st: DocState, text: str) -> dict[int, list[Number]]:
+    """The numbers of each sentence (by index) that has some outside every kept name; a unit
+    may be a metric's name ("7.5 fps"). Most sentences have none, and need no more work."""
+    found = {i: numbers for i, (start, end) in enumerate(st.sentences.bounds)
+             if (numbers := find_numbers(text, start, end))}
+    if not found:
+        return found
+    named = bytearray(len(text) + 1)  # characters inside any kept name: numbers there are not results
+    for c in st.kept:
+        named[c.start:c.end] = b"\x01" * c.length
+    return {i: outside for i, numbers in found.items()
+            if (outside := [n for n in numbers if named.find(1, n.start, n.digits_end) < 0])}
+
+
+def _sentence_results(text: str, sentence: _Sentence, numbers: list[Number], main: EntityDraft | None,
                       sentences: Sentences) -> list[Result]:
-    numbers = [n for n in find_numbers(text, sentence.start, sentence.end)
-               if named.find(1, n.start, n.digits_end) < 0]  # a unit may be a metric's name ("7.5 fps")
-    if not numbers:
-        return []
     metrics = sentence.spans("Metric")
     starts = [m[0] for m in metrics]
     paired = _pair_lists(text, numbers, metrics, starts)
