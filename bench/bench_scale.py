@@ -303,30 +303,13 @@ def render(report: dict) -> str:
                   f"{c['alone_wall_s']} s alone and {c['two_at_once_wall_s']} s for two at once, so two processes "
                   f"gain at most **{c['ceiling']}x** here (2.0 on two idle, independent cores): the bound for the "
                   "-j2 speedups above."]
-    no_cache = [(n, size) for n, size in sizes.items() if "build_no_cache_j1" in size]
-    if no_cache:
-        lines += ["", "## `kg build --no-query-cache`", "",
-                  "The same builds leaving the query cache (the store beside graph.nt) to the first `kg query`; "
-                  "the files written are the same.", "",
-                  "| N | -j1 wall s (CPU s) | -j1 peak RSS MB | -j2 wall s | -j2 speedup | files identical to `kg build` |",
-                  "|---:|---:|---:|---:|---:|---|"]
-        for n, size in no_cache:
-            b1, b2 = size["build_no_cache_j1"], size.get("build_no_cache_j2")
-            speedup = f"{b1['wall_s'] / b2['wall_s']:.2f}x" if b2 else "–"
-            lines.append(f"| {int(n):,} | {b1['wall_s']} ({b1['cpu_s']}) | {b1['peak_rss_mb']:,} "
-                         f"| {b2['wall_s'] if b2 else '–'} | {speedup} "
-                         f"| {size.get('build_no_cache_identical_to_build')} |")
-    one_core = [(n, size) for n, size in sizes.items() if "build_one_core_j1" in size]
-    if one_core:
-        lines += ["", "## `kg build --jobs 1` on one core", "",
-                  "The default build held to one CPU: the process and all it starts (the query cache's process, "
-                  "its bulk loader's threads) share one core.", "",
-                  "| N | wall s (CPU s) | peak RSS MB (largest / tree) | files identical to `kg build` |",
-                  "|---:|---:|---:|---|"]
-        for n, size in one_core:
-            b1 = size["build_one_core_j1"]
-            lines.append(f"| {int(n):,} | {b1['wall_s']} ({b1['cpu_s']}) | {b1['peak_rss_mb']:,} / "
-                         f"{b1['tree_peak_rss_mb']:,} | {size.get('build_one_core_identical_to_build')} |")
+    lines += _build_table(sizes, "build_no_cache", "build_no_cache_j2", "`kg build --no-query-cache`",
+                          "The same builds leaving the query cache (the store beside graph.nt) to the first "
+                          "`kg query`; the files written are the same.")
+    lines += _build_table(sizes, "build_one_core", "build_j2", "`kg build --jobs 1` on one core",
+                          "The default build held to one CPU: the process and all it starts (the query cache's "
+                          "process, its bulk loader's threads) share one core. -j2: the `kg build --jobs 2` above, "
+                          "on two cores.")
     lines += ["", "Outputs of `--jobs 1` and `--jobs 2` byte-identical: " + ", ".join(
         f"{int(n):,}: extract {size.get('extract_identical_across_jobs')}, build {size.get('build_identical_across_jobs')}"
         for n, size in sizes.items()) + "."]
@@ -351,6 +334,23 @@ def render(report: dict) -> str:
               "linked method): " + "; ".join(f"{int(n):,}: " + ", ".join(
                   sorted({p for v in size["queries"].values() for p in v["params"]})) for n, size in sizes.items()) + "."]
     return "\n".join(lines) + "\n"
+
+
+def _build_table(sizes: dict, kind: str, j2_kind: str, title: str, about: str) -> list[str]:
+    """The section of the `kind` builds (-j1 beside `j2_kind`'s -j2), when the report has any."""
+    measured = [(n, size) for n, size in sizes.items() if f"{kind}_j1" in size]
+    if not measured:
+        return []
+    lines = ["", f"## {title}", "", about, "",
+             "| N | -j1 wall s (CPU s) | -j1 peak RSS MB (largest / tree) | -j2 wall s | -j2 speedup "
+             "| files identical to `kg build` |", "|---:|---:|---:|---:|---:|---|"]
+    for n, size in measured:
+        b1, b2 = size[f"{kind}_j1"], size.get(f"{j2_kind}")
+        speedup = f"{b1['wall_s'] / b2['wall_s']:.2f}x" if b2 else "–"
+        lines.append(f"| {int(n):,} | {b1['wall_s']} ({b1['cpu_s']}) | {b1['peak_rss_mb']:,} / "
+                     f"{b1['tree_peak_rss_mb']:,} | {b2['wall_s'] if b2 else '–'} | {speedup} "
+                     f"| {size.get(f'{kind}_identical_to_build')} |")
+    return lines
 
 
 def main() -> None:

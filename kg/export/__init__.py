@@ -84,19 +84,19 @@ class Written:
 
 
 EXPORTS: tuple[Export, ...] = (
-    Export("json", "graph.json", "kg.export.nodelink:write_nodelink", cost=7.5),
+    Export("json", "graph.json", "kg.export.nodelink:write_nodelink", cost=4.5),
     Export("turtle", "graph.ttl", "kg.export.rdf:write_turtle", ("base_iri",), cost=27),
     Export("ntriples", "graph.nt", "kg.export.rdf:write_ntriples", ("base_iri",), cost=23),
-    Export("html", "graph.html", "kg.export.html:write_html", ("max_nodes",), cost=7),
-    Export("gexf", "graph.gexf", "kg.export.gephi:write_gexf", cost=21),
-    Export("graphml", "graph.graphml", "kg.export.gephi:write_graphml", cost=18),
-    Export("neo4j", "neo4j", "kg.export.neo4j:write_neo4j", directory=True, cost=24),
+    Export("html", "graph.html", "kg.export.html:write_html", ("max_nodes",), cost=5),
+    Export("gexf", "graph.gexf", "kg.export.gephi:write_gexf", cost=11),
+    Export("graphml", "graph.graphml", "kg.export.gephi:write_graphml", cost=10),
+    Export("neo4j", "neo4j", "kg.export.neo4j:write_neo4j", directory=True, cost=17),
 )
 ON_REQUEST: tuple[Export, ...] = (
     Export("jsonld", "graph.jsonld", "kg.export.rdf:write_jsonld", ("base_iri",)),
 )
 BY_FORMAT = {export.format: export for export in EXPORTS + ON_REQUEST}
 JOINT_WRITERS: tuple[Joint, ...] = (
-    Joint(("turtle", "ntriples"), "kg.export.rdf:write_turtle_and_ntriples", ("base_iri",), cost=33),
-    Joint(("gexf", "graphml"), "kg.export.gephi:write_gexf_and_graphml", cost=34),
+    Joint(("turtle", "ntriples"), "kg.export.rdf:write_turtle_and_ntriples", ("base_iri",), cost=26),
+    Joint(("gexf", "graphml"), "kg.export.gephi:write_gexf_and_graphml", cost=17),
 )
