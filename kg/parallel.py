@@ -50,13 +50,13 @@ def extract_parallel(papers: Iterable[Paper], jobs: int, spacy_model: str | None
             chunk, future = pending.popleft()
             try:
                 found = future.result()
+                following = next(chunks, None)
+                if following is not None:  # refused too once a worker has died, even between chunks
+                    pending.append((following, executor.submit(_extract_chunk, following)))
             except BrokenProcessPool:
                 raise KgWorkerError(
                     f"an extraction worker process died (killed by the system, e.g. out of memory); "
                     f"nothing was written: try again with fewer than {jobs} jobs") from None
-            following = next(chunks, None)
-            if following is not None:
-                pending.append((following, executor.submit(_extract_chunk, following)))
             for paper, (entities, results) in zip(chunk, found):
                 yield PaperExtraction(paper=paper, entities=entities, results=results)
     finally:

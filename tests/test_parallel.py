@@ -71,6 +71,18 @@ def test_a_worker_killed_by_the_system_fails_the_run_instead_of_hanging(papers: 
     assert not multiprocessing.active_children()
 
 
+def test_a_worker_killed_between_chunks_fails_the_run_the_same_way(papers: list) -> None:
+    """Once the chunks in flight are done, the death shows when the next chunk is handed out."""
+    stream = extract_parallel(papers * 5, jobs=2, chunk_size=2)
+    next(stream)
+    time.sleep(3)  # a dozen papers in flight: extracted well before
+    os.kill(multiprocessing.active_children()[0].pid, signal.SIGKILL)
+    time.sleep(1)  # for the pool to notice
+    with pytest.raises(KgWorkerError, match="worker process died .* fewer than 2 jobs"):
+        list(stream)
+    assert not multiprocessing.active_children()
+
+
 def test_cli_reports_a_dead_worker_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from kg import build
 
