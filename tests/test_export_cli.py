@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from click.testing import CliRunner
 from export_graphs import built_graph
@@ -20,6 +22,13 @@ def graph_json(tmp_path: Path) -> Path:
     path.parent.mkdir()
     write_nodelink(built_graph(), path)
     return path
+
+
+def test_graph_json_is_networkx_node_link_data(graph_json: Path) -> None:
+    """graph.json is written in pieces, not by NetworkX: it must stay what NetworkX writes."""
+    expected = json.dumps(nx.node_link_data(built_graph(), edges="links"), ensure_ascii=False,
+                          sort_keys=True, separators=(",", ":"))
+    assert graph_json.read_text(encoding="utf-8") == expected + "\n"
 
 
 def contents(path: Path) -> dict[str, bytes]:
