@@ -66,6 +66,13 @@ def clean_text(text: str) -> str:
     return _FORBIDDEN_IN_XML.sub("", _LINE_BREAK.sub("\n", text))
 
 
+LEXICAL_FORMS: dict[type, Callable[[Any], str]] = {
+    bool: {True: "true", False: "false"}.__getitem__, int: int.__repr__, float: float.__repr__}
+"""The text of a value of a non-text column, by the column's type, as XML Schema and CSV write
+it: builtins, faster than a function of ours, and exact since `clean_attributes` gives every
+value of such a column exactly the column's type and leaves non-finite floats out."""
+
+
 def join_list(items: Iterable[str]) -> str:
     """Items as one string: joined by ``|``, with ``\\`` and ``|`` in an item backslash-escaped."""
     return LIST_SEPARATOR.join(item.replace("\\", "\\\\").replace("|", "\\|") for item in items)

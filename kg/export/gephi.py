@@ -24,7 +24,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.export.attributes import Table, clean_attributes
+from kg.export.attributes import LEXICAL_FORMS, Table, clean_attributes
 from kg.export.style import KIND_COLOURS
 
 GEXF_NAMESPACE = "http://gexf.net/1.3"
@@ -146,12 +146,13 @@ def _gexf_edges(tables: _Tables, indent: str) -> Iterator[str]:
 
 
 def _edge_ends(tables: _Tables) -> Iterator[str]:
-    """Each edge's ``id`` (`edge_id`, escaped part by part), ``source`` and ``target`` attributes."""
+    """Each edge's ``id``, ``source`` and ``target`` attributes; the id is `edge_id` of the parts
+    escaped, which is the id escaped, as escaping goes character by character."""
     ids = tables.ids
     keys = _Escaped()
     for source, target, key in tables.edges:
         source_id, target_id = ids[source], ids[target]
-        yield f'id="{source_id} {keys[str(key)]} {target_id}" source="{source_id}" target="{target_id}"'
+        yield f'id="{edge_id(source_id, target_id, keys[str(key)])}" source="{source_id}" target="{target_id}"'
 
 
 class _Escaped(dict[str, str]):
@@ -290,13 +291,8 @@ def _lexical_text(value: Any) -> str:
 
 def _lexical_forms(table: Table, text_form: Callable[[Any], str]) -> dict[str, Callable[[Any], str]]:
     """For each column of `table`, the function giving a value's `_lexical` form: `text_form`
-    for a text column, a builtin for the others (faster than a function of ours), since
-    `clean_attributes` gives their values exactly the column's type."""
-    return {column.name: _NON_TEXT_FORMS.get(column.type, text_form) for column in table.columns}
-
-
-_NON_TEXT_FORMS: dict[type, Callable[[Any], str]] = {
-    bool: {True: "true", False: "false"}.__getitem__, int: int.__repr__, float: float.__repr__}
+    for a text column, `LEXICAL_FORMS` for the others."""
+    return {column.name: LEXICAL_FORMS.get(column.type, text_form) for column in table.columns}
 
 
 class _XmlWriter:

@@ -46,7 +46,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.export.attributes import Column, Table, clean_attributes
+from kg.export.attributes import LEXICAL_FORMS, Column, Table, clean_attributes
 from kg.graph.schema import NODE_KINDS, RELATIONS
 
 ID_GROUP = "kg"
@@ -108,6 +108,7 @@ def write_neo4j(graph: nx.MultiDiGraph, path: Path) -> None:
     labels = [node_set.label for node_set in nodes]
     _write_lines(path / "constraints.cypher", constraint_statements(labels))
     _write_lines(path / "load.cypher", [*constraint_statements(labels), *_load_csv(nodes, relationships)])
+    # one write per statement: each holds up to CYPHER_BATCH_ROWS rows already
     _write_lines(path / "graph.cypher", graph_statements(nodes, relationships), lines_per_write=1)
     _write_lines(path / "import.sh", _import_script(nodes, relationships))
     (path / "import.sh").chmod(0o755)
@@ -209,8 +210,7 @@ def _cypher_float(value: float) -> str:
     return repr(value).replace("e+", "e")
 
 
-_CYPHER_LITERALS: dict[type, Callable[[Any], str]] = {
-    str: cypher_string, int: int.__repr__, float: _cypher_float, bool: {True: "true", False: "false"}.__getitem__}
+_CYPHER_LITERALS: dict[type, Callable[[Any], str]] = {**LEXICAL_FORMS, str: cypher_string, float: _cypher_float}
 """The Cypher literal of a value of each column type."""
 
 
@@ -263,8 +263,7 @@ def _csv_list(items: list[str]) -> str:
     return _csv_string(ARRAY_DELIMITER.join(items))
 
 
-_CSV_FIELDS: dict[type, Callable[[Any], str]] = {
-    str: _csv_string, int: int.__repr__, float: float.__repr__, bool: {True: "true", False: "false"}.__getitem__}
+_CSV_FIELDS: dict[type, Callable[[Any], str]] = {**LEXICAL_FORMS, str: _csv_string}
 """The CSV field of a value of each column type (a missing value's is empty)."""
 
 
