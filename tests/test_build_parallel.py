@@ -96,14 +96,28 @@ def logged_writers(monkeypatch: pytest.MonkeyPatch, log: list[str]) -> None:
     monkeypatch.setattr(plan, "_CacheProcess", LoggedCacheProcess)
 
 
-def test_the_query_cache_is_made_by_another_process_while_the_rest_are_written(
+def test_with_jobs_the_query_cache_is_made_by_another_process_while_the_rest_are_written(
         corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     log: list[str] = []
     logged_writers(monkeypatch, log)
-    build([corpus], tmp_path / "out")
+    build([corpus], tmp_path / "out", jobs=2)
     started = next(entry for entry in log if entry.startswith("cache started"))
     assert log[0] == "write_turtle_and_ntriples" and log[1] == started and log[-1] == "cache made"
-    assert sorted(log[2:-1]) == sorted(["write_nodelink", "write_html", "write_gexf_and_graphml", "write_neo4j"])
+    assert set(log[2:-1]) <= {"write_nodelink", "write_html", "write_gexf_and_graphml", "write_neo4j"}
+    assert started.split()[-1] != str(os.getpid())
+    data = tmp_path / "out" / "graph.nt"
+    assert json.loads((cache_path(data) / "source.json").read_text()) == kg.query._stamp(data)
+
+
+def test_with_one_job_the_query_cache_is_made_once_the_exports_are_written(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One process works at a time: `--jobs 1` is for one CPU."""
+    log: list[str] = []
+    logged_writers(monkeypatch, log)
+    build([corpus], tmp_path / "out", jobs=1)
+    started = log[-2]
+    assert log[0] == "write_turtle_and_ntriples" and started.startswith("cache started") and log[-1] == "cache made"
+    assert sorted(log[1:-2]) == sorted(["write_nodelink", "write_html", "write_gexf_and_graphml", "write_neo4j"])
     assert started.split()[-1] != str(os.getpid())
     data = tmp_path / "out" / "graph.nt"
     assert json.loads((cache_path(data) / "source.json").read_text()) == kg.query._stamp(data)

@@ -22,7 +22,12 @@ from kg.cli import main
 from kg.corpus import read_papers
 from kg.errors import KgWorkerError
 from kg.model import Paper, PaperExtraction
-from kg.parallel import extract_parallel
+from kg.parallel import (
+    MOST_DEFAULT_JOBS,
+    PARALLEL_INPUT_BYTES,
+    default_jobs,
+    extract_parallel,
+)
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +112,35 @@ def test_cli_extract_jobs_2_writes_the_same_file(tmp_path: Path, shared_data: Pa
         assert result.exit_code == 0, result.output
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1] and outputs[0].count(b"\n") == 30
+
+
+def test_by_default_small_inputs_take_one_process_and_large_ones_a_process_per_cpu(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    small, large = tmp_path / "small.jsonl", tmp_path / "large.jsonl"
+    small.write_text("{}\n")
+    with open(large, "wb") as out:
+        out.truncate(PARALLEL_INPUT_BYTES)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2})
+    assert default_jobs([]) == 1  # the bundled listing
+    assert default_jobs([small]) == default_jobs([small, tmp_path / "missing.jsonl"]) == 1
+    assert default_jobs([large]) == default_jobs([small, large]) == 3
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)))
+    assert default_jobs([large]) == MOST_DEFAULT_JOBS
+
+
+@pytest.mark.parametrize("command", ["build", "extract"])
+def test_the_cli_uses_the_default_jobs_unless_told(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   command: str) -> None:
+    import kg.build
+
+    given: list[int] = []
+    monkeypatch.setattr(kg.build, command, lambda *args, jobs, **options: given.append(jobs) or {})
+    monkeypatch.setattr("kg.cli.build.default_jobs", lambda inputs: 5 if inputs == ("a.jsonl",) else 0)
+    monkeypatch.setattr("kg.cli.build.format_summary", lambda stats, out_dir: "")
+    for jobs in ([], ["--jobs", "2"]):
+        result = CliRunner().invoke(main, [command, "a.jsonl", "-o", str(tmp_path / "out"), *jobs])
+        assert result.exit_code == 0, result.output
+    assert given == [5, 2]
 
 
 def test_bad_input_with_jobs_is_the_usual_error(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import click
 
 from kg.corpus import FORMATS
 from kg.model import PaperExtraction
+from kg.parallel import default_jobs
 
 input_args = click.argument("inputs", nargs=-1, type=click.Path(dir_okay=False))
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS),
@@ -21,10 +22,12 @@ quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress bar
 engine_option = click.option("--engine", type=click.Choice(("local", "spark")), default="local", show_default=True,
                              help="spark: run on Apache Spark (pip install 'kg[spark]'); INPUTS may be globs "
                                   "or Hadoop URIs and outputs are part files (docs/spark.md).")
-jobs_option = click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+jobs_option = click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
                            help="Processes: papers are spread over JOBS workers, each loading the "
-                                "pipeline once (kg build then writes its exports in JOBS processes, "
-                                "and makes the query cache in one more); the output is the same for any JOBS.")
+                                "pipeline once, then kg build writes its exports in JOBS processes and "
+                                "makes the query cache in one more; with 1, one process works at a time. "
+                                "Default: one per CPU (at most 8), or 1 for inputs under 1 MB. "
+                                "The output is the same for any JOBS.")
 
 
 def progress_bar(quiet: bool):
@@ -57,12 +60,12 @@ def warn(message: str) -> None:
 @click.option("--no-query-cache", is_flag=True,
               help="Leave the query cache (the on-disk store beside graph.nt that `kg query` "
                    "reads) to the first `kg query` instead of making it now, in a process of its "
-                   "own beside the other exports: about 100 CPU seconds at 100k papers, then "
-                   "paid by that query.")
+                   "own (beside the other exports when JOBS > 1): about 100 CPU seconds at 100k "
+                   "papers, then paid by that query.")
 @engine_option
 @quiet_option
 def build(inputs: tuple[str, ...], out_dir: str, fmt: str | None, base_iri: str | None,
-          max_nodes: int | None, spacy_model: str | None, jobs: int, no_query_cache: bool,
+          max_nodes: int | None, spacy_model: str | None, jobs: int | None, no_query_cache: bool,
           engine: str, quiet: bool) -> None:
     """Read INPUT files (default: the bundled listing of 188 papers) and write every export."""
     from kg.build import build as run_build
@@ -74,7 +77,7 @@ def build(inputs: tuple[str, ...], out_dir: str, fmt: str | None, base_iri: str 
     else:
         stats = run_build(inputs, out_dir, fmt=fmt, base_iri=base_iri,
                           spacy_model=spacy_model, max_nodes=max_nodes,
-                          progress=progress_bar(quiet), warn=warn, jobs=jobs,
+                          progress=progress_bar(quiet), warn=warn, jobs=jobs or default_jobs(inputs),
                           query_cache=not no_query_cache)
     if not quiet:
         click.echo(format_summary(stats, out_dir))
@@ -109,7 +112,7 @@ def format_summary(stats: dict[str, Any], out_dir: str) -> str:
 @engine_option
 @quiet_option
 def extract(inputs: tuple[str, ...], out_file: str, fmt: str | None, spacy_model: str | None,
-            jobs: int, engine: str, quiet: bool) -> None:
+            jobs: int | None, engine: str, quiet: bool) -> None:
     """Write what extraction finds in each paper of INPUT files as JSON Lines, a line per
     paper as it is extracted (the file appears only when complete)."""
     if engine == "spark":
@@ -120,7 +123,7 @@ def extract(inputs: tuple[str, ...], out_file: str, fmt: str | None, spacy_model
     from kg.build import extract as run_extract
 
     run_extract(inputs, out_file, fmt=fmt, spacy_model=spacy_model, progress=progress_bar(quiet),
-                warn=warn, jobs=jobs)
+                warn=warn, jobs=jobs or default_jobs(inputs))
 
 
 COMMANDS = (build, extract)

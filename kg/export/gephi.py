@@ -24,6 +24,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.export import WRITE_BUFFER
 from kg.export.attributes import LEXICAL_FORMS, Table, clean_attributes
 from kg.export.style import KIND_COLOURS
 
@@ -313,7 +314,8 @@ class _XmlWriter:
         """What is not written yet."""
 
     def __enter__(self) -> _XmlWriter:
-        self.out = open(self.path, "w", encoding="utf-8", errors="xmlcharrefreplace", newline="\n")
+        self.out = open(self.path, "w", encoding="utf-8", errors="xmlcharrefreplace", newline="\n",
+                        buffering=WRITE_BUFFER)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -46,6 +46,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.export import WRITE_BUFFER
 from kg.export.attributes import LEXICAL_FORMS, Column, Table, clean_attributes
 from kg.graph.schema import NODE_KINDS, RELATIONS
 
@@ -394,7 +395,7 @@ empty are absent.
 
 
 def _write_lines(path: Path, lines: Iterable[str], lines_per_write: int = 1000) -> None:
-    with open(path, "w", encoding="utf-8", newline="\n") as out:
+    with open(path, "w", encoding="utf-8", newline="\n", buffering=WRITE_BUFFER) as out:
         lines = iter(lines)
         while batch := list(islice(lines, lines_per_write)):
             out.write("\n".join(batch) + "\n")

@@ -12,6 +12,7 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import KgInputError
+from kg.export import WRITE_BUFFER
 
 CHUNK_ITEMS = 1000
 
@@ -22,7 +23,7 @@ def write_nodelink(graph: nx.MultiDiGraph, path: Path) -> None:
     is half as fast), a thousand nodes or links at a time as they are made, so that neither the
     whole text nor every node's and link's dict is ever in memory at once."""
     encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
-    with open(path, "w", encoding="utf-8") as out:
+    with open(path, "w", encoding="utf-8", buffering=WRITE_BUFFER) as out:
         out.write("{")
         for index, (key, value) in enumerate(sorted(_node_link_data(graph).items())):
             out.write(("," if index else "") + encode(key) + ":")

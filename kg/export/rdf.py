@@ -27,6 +27,7 @@ from urllib.parse import quote
 import pyoxigraph
 
 from kg.errors import KgInputError
+from kg.export import WRITE_BUFFER
 from kg.graph.ids import paper_node_id
 from kg.graph.schema import ENTITY_TYPES, PAPER_RELATIONS
 from kg.staging import staged_file
@@ -474,5 +475,6 @@ def _jsonld_object(subject: IRI, pairs: list[tuple[IRI, Term]],
 @contextmanager
 def _output(path: Path) -> Iterator[TextIO]:
     """Write `path` through kg.staging: the file appears only when complete."""
-    with staged_file(Path(path)) as staged, open(staged, "w", encoding="utf-8", newline="\n") as out:
+    with (staged_file(Path(path)) as staged,
+          open(staged, "w", encoding="utf-8", newline="\n", buffering=WRITE_BUFFER) as out):
         yield out
