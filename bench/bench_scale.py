@@ -15,8 +15,8 @@ bench/work/, which is git-ignored) and runs, each as a child process:
   --build-jobs, and ``kg build -q --no-query-cache --jobs J`` for each J of
   --no-cache-build-jobs (the outputs of every J, and of the builds with and without the
   query cache, are checked to be byte-identical);
-- ``kg build -q --jobs 1`` on one core: the process and its threads (the query cache's bulk
-  loader's) held to one CPU (``sched_setaffinity``), unless --no-one-core;
+- ``kg build -q --jobs 1`` on one core: the process and all it starts (the query cache's
+  process, its bulk loader's threads) held to one CPU (``sched_setaffinity``), unless --no-one-core;
 - every bundled query through ``kg query`` on the graph.nt of the last ``kg build`` with the
   cache, right after it: first one call (the cache is the build's), then each query again.
 
@@ -24,6 +24,8 @@ Once per run it also measures what two processes can gain on this machine at all
 tokenizer pass over the 10k corpus alone, then two of them at once (the "parallel ceiling",
 2 x alone / together; 2.0 on two idle, independent cores), the bound for any `--jobs 2` figure.
 
+Each timed run starts with the output of the one before on disk (``sync``) and its own
+target removed, so that neither the write-back nor the removal of gigabytes lands in it.
 Wall time is measured around the child, CPU time (user + system, workers included) from
 its rusage; on a shared machine CPU time is the steadier figure. Peak RSS two ways: the largest single process
 (``wait4`` rusage, what ``/usr/bin/time -v`` prints) and the whole process tree (parent plus
@@ -37,6 +39,7 @@ import filecmp
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -89,6 +92,7 @@ class Run:
 
 
 def run(command: list[str]) -> Run:
+    os.sync()  # the files of the run before are on disk, not written back during this one
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         proc = subprocess.Popen(command, stdout=out, stderr=err, text=True, cwd=REPO)
@@ -189,6 +193,9 @@ def bench_size(papers: int, jobs: dict[str, list[int]], reference: bool = True) 
         outputs = written[kind] = []
         for job in jobs[kind]:
             target = WORK / (f"{kind}-{papers}-j{job}" + (".jsonl" if command == "extract" else ""))
+            if target.is_dir():  # not removed by the timed run itself
+                shutil.rmtree(target)
+            target.unlink(missing_ok=True)
             pinned = [sys.executable, "-c", ON_ONE_CORE] if one_core else []
             result = run([*pinned, *KG, command, str(corpus), "-o", str(target), "-q", "--jobs", str(job), *options])
             out[f"{kind}_j{job}"] = _figures(result, count, words)
@@ -321,9 +328,10 @@ def render(report: dict) -> str:
                           "The same builds leaving the query cache (the store beside graph.nt) to the first "
                           "`kg query`; the files written are the same.")
     lines += _build_table(sizes, "build_one_core", "build_j2", "`kg build --jobs 1` on one core",
-                          "`kg build --jobs 1` (one process, which makes the query cache after the exports) held "
-                          "to one CPU: it and its threads (the store's bulk loader's) share one core. -j2: the "
-                          "`kg build --jobs 2` above, on two cores.")
+                          "`kg build --jobs 1` (one process working at a time: the query cache's process starts "
+                          "once the exports are written) held to one CPU: it, the cache's process and the threads "
+                          "of the store's bulk loader share one core. -j2: the `kg build --jobs 2` above, on two "
+                          "cores.")
     lines += ["", "Outputs of `--jobs 1` and `--jobs 2` byte-identical: " + ", ".join(
         f"{int(n):,}: extract {size.get('extract_identical_across_jobs')}, build {size.get('build_identical_across_jobs')}"
         for n, size in sizes.items()) + "."]

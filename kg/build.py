@@ -83,7 +83,7 @@ def build(sources: Sequence[str | Path], out_dir: str | Path = "outputs", *, fmt
     is written to a staging directory that replaces `out_dir` only when all are complete,
     with the query cache of graph.nt (`kg.query.open_cached_store`), so that the first
     `kg query` does not have to load the data; without `query_cache` that first query makes
-    it (about 100 CPU seconds at 100k papers, which a user who only wants the files for
+    it (about 70 CPU seconds at 100k papers, which a user who only wants the files for
     Gephi or Neo4j need not spend). The cache is made by a process of its own: with more
     than one job started as soon as graph.nt is written, while the other exports are written,
     with one once they are written (`kg.export.plan`).

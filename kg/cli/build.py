@@ -60,7 +60,7 @@ def warn(message: str) -> None:
 @click.option("--no-query-cache", is_flag=True,
               help="Leave the query cache (the on-disk store beside graph.nt that `kg query` "
                    "reads) to the first `kg query` instead of making it now, in a process of its "
-                   "own (beside the other exports when JOBS > 1): about 100 CPU seconds at 100k "
+                   "own (beside the other exports when JOBS > 1): about 70 CPU seconds at 100k "
                    "papers, then paid by that query.")
 @engine_option
 @quiet_option
