@@ -77,16 +77,16 @@ def build(sources: Sequence[str | Path], out_dir: str | Path = "outputs", *, fmt
 
     `base_iri` prefixes the RDF instance IRIs (default `kg.export.rdf.DEFAULT_BASE_IRI`);
     `max_nodes` caps graph.html; `jobs` is the number of extraction processes, then of
-    export processes, 1 doing everything in this process (the command line's default is
-    `kg.parallel.default_jobs(sources)`). Papers are read, extracted and added to the graph as a stream, so
-    memory holds the graph but not the texts or extractions already processed. Every file
-    is written to a staging directory that replaces `out_dir` only when all are complete,
-    with the query cache of graph.nt (`kg.query.open_cached_store`), so that the first
-    `kg query` does not have to load the data; without `query_cache` that first query makes
-    it (about 70 CPU seconds at 100k papers, which a user who only wants the files for
-    Gephi or Neo4j need not spend). The cache is made by a process of its own: with more
-    than one job started as soon as graph.nt is written, while the other exports are written,
-    with one once they are written (`kg.export.plan`).
+    export processes, 1 having one process work at a time (the command line's default is
+    `kg.parallel.default_jobs(sources)`). Papers are read, extracted and added to the graph
+    as a stream, so memory holds the graph but not the texts or extractions already
+    processed. Every file is written to a staging directory that replaces `out_dir` only
+    when all are complete, with the query cache of graph.nt (`kg.query.open_cached_store`),
+    so that the first `kg query` does not have to load the data; without `query_cache` that
+    first query makes it (about 70 CPU seconds at 100k papers, which a user who only wants
+    the files for Gephi or Neo4j need not spend). The cache is made by a process of its own:
+    with more than one job started as soon as graph.nt is written, while the other exports
+    are written, with one once they are written (`kg.export.plan`).
     Returns the summary, also written as stats.json.
     """
     if base_iri is not None:  # refused now rather than after a long extraction

@@ -23,7 +23,6 @@ made the files of a 100k-paper graph (5 GB) take 600,000 system calls, and writi
 about twice the CPU time it takes with a megabyte."""
 
 
-
 @dataclass(frozen=True)
 class Export:
     format: str
