@@ -181,11 +181,10 @@ def bench_size(papers: int, jobs: dict[str, list[int]], reference: bool = True) 
     count, words = corpus_words(corpus)
     out: dict = {"papers": count, "words": words, "corpus_bytes": corpus.stat().st_size}
     if reference:
-        tokenizer = run([sys.executable, "-c", TOKENIZE, str(corpus)])
-        out["tokenizer"] = {**_figures(tokenizer, count, words), "tokenize_s": float(tokenizer.stdout)}
-        kg_tokenizer = run([sys.executable, "-c", TOKENIZE, str(corpus), "kg"])
-        out["kg_tokenizer"] = {**_figures(kg_tokenizer, count, words), "tokenize_s": float(kg_tokenizer.stdout)}
-        print(f"{papers}: tokenizer {tokenizer.wall_s:.1f}s, kg's {kg_tokenizer.wall_s:.1f}s", flush=True)
+        for name, customised in (("tokenizer", []), ("kg_tokenizer", ["kg"])):
+            tokenizer = run([sys.executable, "-c", TOKENIZE, str(corpus), *customised])
+            out[name] = {**_figures(tokenizer, count, words), "tokenize_s": float(tokenizer.stdout)}
+            print(f"{papers}: {name} {tokenizer.wall_s:.1f}s", flush=True)
     written: dict[str, list[Path]] = {}
     for kind, command, options, one_core in RUNS:
         if not jobs[kind]:

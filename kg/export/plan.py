@@ -40,9 +40,9 @@ import kg
 from kg.errors import KgWorkerError
 from kg.export import EXPORTS, JOINT_WRITERS, Export, Joint, Written
 
-QUERY_CACHE_COST = 55.0
-"""Rough seconds to make the query cache of a 100k-paper graph.nt (as `Export.cost`: 96 CPU
-seconds in 57 here, its bulk load running two threads). It is made by a process of its own,
+QUERY_CACHE_COST = 45.0
+"""Rough seconds to make the query cache of a 100k-paper graph.nt (as `Export.cost`: 71 CPU
+seconds in 45 here, its bulk load running two threads). It is made by a process of its own,
 but takes the CPU from the exports written meanwhile, so it counts in the share that starts it."""
 
 

@@ -97,14 +97,12 @@ def find_pairs(text: str, sentence_bounds: list[tuple[int, int]]) -> list[Acrony
 def _colon_matches(text: str) -> Iterator[re.Match[str]]:
     """`COLON.finditer(text)`, tried only before each ":" (the name before it has 2 to 13
     characters, none of them ":") rather than at every character of the text."""
-    colon = text.find(":")
-    while colon >= 0:
+    for colon in _occurrences(text, ":"):
         for start in range(max(0, colon - 13), colon - 1):
             match = COLON.match(text, start)
             if match is not None and match.end(1) == colon:
                 yield match
                 break
-        colon = text.find(":", colon + 1)
 
 
 def _colon_pair(text: str, match: re.Match[str]) -> AcronymPair | None:
