@@ -76,6 +76,7 @@ def extract_parallel(papers: Iterable[Paper], jobs: int, spacy_model: str | None
         chunks = _chunks(papers, chunk_size)
         for chunk in islice(chunks, jobs * IN_FLIGHT_PER_JOB):
             pending.append((chunk, executor.submit(_extract_chunk, chunk)))
+        extracted_any = False
         while pending:
             chunk, future = pending.popleft()
             try:
@@ -84,13 +85,26 @@ def extract_parallel(papers: Iterable[Paper], jobs: int, spacy_model: str | None
                 if following is not None:  # refused too once a worker has died, even between chunks
                     pending.append((following, executor.submit(_extract_chunk, following)))
             except BrokenProcessPool:
-                raise KgWorkerError(
-                    f"an extraction worker process died (killed by the system, e.g. out of memory); "
-                    f"nothing was written: try again with fewer than {jobs} jobs") from None
+                raise KgWorkerError(_death(jobs, extracted_any)) from None
+            extracted_any = True
             for paper, (entities, results) in zip(chunk, found):
                 yield PaperExtraction(paper=paper, entities=entities, results=results)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _death(jobs: int, extracted_any: bool) -> str:
+    """What a worker's death says. Before any paper came back, the worker may also have failed
+    to start: "spawn" runs the caller's main module again in each worker, so a script that
+    extracts with jobs at its top level, outside ``if __name__ == "__main__":``, extracts again
+    in the worker, which multiprocessing refuses (its traceback is on stderr)."""
+    if extracted_any:
+        cause = "killed by the system, e.g. out of memory"
+    else:
+        cause = ("killed by the system, e.g. out of memory, or it could not start: a script that runs "
+                 "kg with more than one job must do so under `if __name__ == \"__main__\":`, since each "
+                 "worker imports the script again")
+    return f"an extraction worker process died ({cause}); nothing was written: try again with fewer than {jobs} jobs"
 
 
 def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:

@@ -88,6 +88,24 @@ def test_a_worker_killed_between_chunks_fails_the_run_the_same_way(papers: list)
     assert not multiprocessing.active_children()
 
 
+def test_a_script_without_a_main_guard_is_told_to_add_one(papers: list, tmp_path: Path) -> None:
+    """Each spawned worker imports the script again, so one extracting at its top level cannot
+    start its workers: the error says why, instead of blaming the memory alone."""
+    corpus = tmp_path / "papers.jsonl"
+    corpus.write_text("".join(json.dumps({"id": p.id, "title": p.title, "abstract": p.abstract}) + "\n"
+                              for p in papers))
+    script = tmp_path / "script.py"
+    script.write_text("from kg.build import extract\n"
+                      f"extract([{str(corpus)!r}], {str(tmp_path / 'out.jsonl')!r}, jobs=2)\n")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300,
+                            cwd=Path(__file__).resolve().parent.parent)
+    assert result.returncode == 1
+    assert ("KgWorkerError: an extraction worker process died (killed by the system, e.g. out of memory, "
+            "or it could not start: a script that runs kg with more than one job must do so under "
+            '`if __name__ == "__main__":`') in result.stderr
+    assert not (tmp_path / "out.jsonl").exists()
+
+
 def test_cli_reports_a_dead_worker_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from kg import build
 
