@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -12,6 +13,7 @@ import networkx as nx
 
 from kg.corpus import read_papers
 from kg.errors import KgInputError
+from kg.export import EXPORTS, ON_REQUEST
 from kg.export.plan import write_exports
 from kg.export.rdf import check_base_iri
 from kg.graph import build_graph
@@ -48,6 +50,9 @@ def extract(sources: Sequence[str | Path], out_file: str | Path, *, fmt: str | N
     written as it is made; the file appears only when complete."""
     if Path(out_file).is_dir():
         raise KgInputError(f"{out_file} is a directory; --output is a file (a directory with --engine spark)")
+    if Path(out_file).exists() and any(Path(source).exists() and os.path.samefile(source, out_file)
+                                       for source in sources):
+        raise KgInputError("is also an input, which the extractions would replace (choose another -o)", out_file)
     papers = read_papers(sources, fmt=fmt, warn=warn)
     with staged_file(Path(out_file)) as staging, open(staging, "w", encoding="utf-8") as out:
         for extraction in extract_papers(papers, spacy_model, progress, jobs=jobs):
@@ -91,10 +96,11 @@ def build(sources: Sequence[str | Path], out_dir: str | Path = "outputs", *, fmt
     """
     if base_iri is not None:  # refused now rather than after a long extraction
         check_base_iri(base_iri)
+    out_dir = Path(os.path.abspath(out_dir))
+    check_output_dir(out_dir)
     papers = read_papers(sources, fmt=fmt, warn=warn)
     graph = build_graph(extract_papers(papers, spacy_model, progress, jobs=jobs))
     stats = graph_stats(graph)
-    out_dir = Path(out_dir)
     options = {"base_iri": base_iri, "max_nodes": max_nodes}
     with staged_directory(out_dir) as staging:
         written = write_exports(graph, staging, options, jobs, query_cache=query_cache)
@@ -102,6 +108,28 @@ def build(sources: Sequence[str | Path], out_dir: str | Path = "outputs", *, fmt
         stats["notes"] = [f"{w.path.name}: {w.notice}" for w in written if w.notice]
         (staging / "stats.json").write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
     return stats
+
+
+def check_output_dir(out_dir: Path) -> None:
+    """Refuse an `out_dir` that `build` may not replace: a file, or a directory holding anything
+    but what kg writes there (replacing it would delete the rest, the input perhaps)."""
+    if not out_dir.exists():
+        return
+    if Path.cwd().is_relative_to(out_dir):  # the shell would be left in a deleted directory
+        raise KgInputError("holds the current directory, and a build replaces its output directory "
+                           "as a whole; not replacing it (choose a new -o)", out_dir)
+    if not out_dir.is_dir():
+        raise KgInputError("exists and is not a directory; not replacing it (choose a new -o)", out_dir)
+    foreign = sorted(entry.name for entry in out_dir.iterdir() if entry.name not in BUILD_NAMES)
+    if foreign:
+        raise KgInputError(f"is a directory that is not an earlier kg build (it holds {foreign[0]!r}"
+                           f"{f' and {len(foreign) - 1} more' if len(foreign) > 1 else ''}); "
+                           "not replacing it (choose a new -o)", out_dir)
+
+
+BUILD_NAMES = frozenset({export.filename for export in EXPORTS + ON_REQUEST}
+                        | {"stats.json", cache_path(Path("graph.nt")).name})
+"""What a directory `build` replaces may hold: its outputs (and those `kg export` adds)."""
 
 
 def output_files(out_dir: str | Path) -> list[Path]:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.corpus.source import numbered_lines
 from kg.errors import KgInputError
 from kg.model import ENTITY_TYPES
 
@@ -248,27 +249,25 @@ def evaluate_files(gold_path: str | Path, pred_path: str | Path) -> Evaluation:
 
 
 def read_records(path: str | Path) -> dict[str, PaperRecord]:
-    """Gold lines (entities with `names`) or `kg extract` lines (`name` + `aliases`) by id."""
+    """Gold lines (entities with `names`) or `kg extract` lines (`name` + `aliases`) by id.
+
+    Read as `kg build` reads a corpus (kg.corpus.source): a leading byte-order mark is
+    dropped, and a byte that is not UTF-8 is an input error naming its line."""
     path = Path(path)
-    try:
-        handle = open(path, encoding="utf-8")
-    except OSError as err:
-        raise KgInputError(f"cannot read ({err.strerror})", path) from err
     records: dict[str, PaperRecord] = {}
-    with handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-                record = _record(data)
-            except json.JSONDecodeError as err:
-                raise KgInputError(f"malformed JSON ({err.msg} at column {err.colno})", path, number) from err
-            except (KeyError, TypeError, ValueError, AttributeError) as err:
-                raise KgInputError(f"not an extraction record ({err!r})", path, number) from err
-            if record.id in records:
-                raise KgInputError(f"duplicate paper id {record.id!r}", path, number)
-            records[record.id] = record
+    for number, line in numbered_lines(path):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            record = _record(data)
+        except json.JSONDecodeError as err:
+            raise KgInputError(f"malformed JSON ({err.msg} at column {err.colno})", path, number) from err
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            raise KgInputError(f"not an extraction record ({err!r})", path, number) from err
+        if record.id in records:
+            raise KgInputError(f"duplicate paper id {record.id!r}", path, number)
+        records[record.id] = record
     return records
 
 

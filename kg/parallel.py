@@ -69,6 +69,10 @@ def _size(path: Path) -> int:
 def extract_parallel(papers: Iterable[Paper], jobs: int, spacy_model: str | None = None,
                      chunk_size: int = CHUNK_SIZE) -> Iterator[PaperExtraction]:
     """The extractions of `papers`, in order, computed by `jobs` worker processes."""
+    if spacy_model is not None:
+        from kg.extract.pipeline import check_model
+
+        check_model(spacy_model)
     executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_load, initargs=(spacy_model,))
     try:

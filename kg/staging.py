@@ -30,32 +30,53 @@ _HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 def staged_directory(target: Path) -> Iterator[Path]:
     """Yield an empty directory beside `target`; on success it replaces `target`."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    sweep_stale(target)
-    staging = Path(tempfile.mkdtemp(prefix=_prefix(target, STAGING), dir=target.parent))
-    try:
-        yield staging
-        os.chmod(staging, 0o755)
-        _replace(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with _parents_made(target):
+        sweep_stale(target)
+        staging = Path(tempfile.mkdtemp(prefix=_prefix(target, STAGING), dir=target.parent))
+        try:
+            yield staging
+            os.chmod(staging, 0o755)
+            _replace(staging, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 @contextmanager
 def staged_file(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; on success it is renamed to `target`."""
     target = Path(target)
+    with _parents_made(target):
+        sweep_stale(target)
+        fd, name = tempfile.mkstemp(prefix=_prefix(target, STAGING), dir=target.parent)
+        os.close(fd)
+        staging = Path(name)
+        try:
+            yield staging
+            os.chmod(staging, 0o644)
+            os.replace(staging, target)
+        finally:
+            staging.unlink(missing_ok=True)
+
+
+@contextmanager
+def _parents_made(target: Path) -> Iterator[None]:
+    """Make the missing directories above `target`; if the block fails, remove those it made,
+    so that a failed write leaves no trace (nor an empty directory of its own)."""
+    missing = []
+    parent = target.parent
+    while not parent.exists():
+        missing.append(parent)
+        parent = parent.parent
     target.parent.mkdir(parents=True, exist_ok=True)
-    sweep_stale(target)
-    fd, name = tempfile.mkstemp(prefix=_prefix(target, STAGING), dir=target.parent)
-    os.close(fd)
-    staging = Path(name)
     try:
-        yield staging
-        os.chmod(staging, 0o644)
-        os.replace(staging, target)
-    finally:
-        staging.unlink(missing_ok=True)
+        yield
+    except BaseException:
+        for directory in missing:  # the deepest first
+            try:
+                directory.rmdir()
+            except OSError:  # not empty (someone else wrote there meanwhile) or gone
+                break
+        raise
 
 
 def sweep_stale(target: Path) -> list[Path]:
@@ -105,12 +126,13 @@ def _replace(staging: Path, target: Path) -> None:
     # outputs behind, so SIGINT and SIGTERM wait until the swap is over.
     with _signals_held():
         retired = Path(tempfile.mkdtemp(prefix=_prefix(target, RETIRED), dir=target.parent))
-        os.rename(target, retired / target.name)
         try:
-            os.rename(staging, target)
-        except OSError:
-            os.rename(retired / target.name, target)
-            raise
+            os.rename(target, retired / target.name)
+            try:
+                os.rename(staging, target)
+            except OSError:
+                os.rename(retired / target.name, target)
+                raise
         finally:
             shutil.rmtree(retired, ignore_errors=True)
 

@@ -61,6 +61,8 @@ BAD_INPUTS = {
 COMMANDS = {
     "extract": lambda inputs: ["extract", *inputs, "-o", "out.jsonl"],
     "build": lambda inputs: ["build", *inputs, "-o", "outdir", "-q"],
+    "extract into new folders": lambda inputs: ["extract", *inputs, "-o", "new/deeper/out.jsonl"],
+    "build into new folders": lambda inputs: ["build", *inputs, "-o", "new/deeper/outdir", "-q"],
 }
 
 
@@ -86,7 +88,7 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path: Path, monkeyp
     assert result.exit_code == 2, result.output
     assert result.stderr.splitlines() == [f"kg: error: {message}"]
     assert result.stdout == ""
-    assert tree(tmp_path) == before  # no out.jsonl, no outdir, no hidden .out*.kg-* staging sibling
+    assert tree(tmp_path) == before  # no out.jsonl, no outdir, no new/, no hidden .out*.kg-* staging sibling
 
 
 @pytest.mark.parametrize("case", ["malformed JSON", "empty corpus", "missing file"])
@@ -103,6 +105,54 @@ def test_failed_build_leaves_the_previous_outputs_unchanged(tmp_path: Path, monk
     for command in COMMANDS.values():
         assert run(command(inputs)).exit_code == 2
     assert tree(tmp_path) == before
+
+
+@pytest.mark.parametrize("output", ["outdir", ".", ""], ids=["other files", "current directory", "empty"])
+def test_build_refuses_to_replace_a_directory_it_did_not_make(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              output: str) -> None:
+    """A build replaces its output directory as a whole: one holding anything else (here the
+    input itself) or the current directory is refused before any work, and left as it was."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "outdir").mkdir()
+    (tmp_path / "outdir" / "papers.jsonl").write_text('{"title": "T", "abstract": "A"}\n', encoding="utf-8")
+    (tmp_path / "outdir" / "notes.txt").write_text("mine\n", encoding="utf-8")
+    before = tree(tmp_path)
+    result = run(["build", "outdir/papers.jsonl", "-o", output, "-q"])
+    assert result.exit_code == 2, result.output
+    if output == "outdir":
+        assert result.stderr.splitlines() == [
+            f"kg: error: {tmp_path / 'outdir'}: is a directory that is not an earlier kg build "
+            "(it holds 'notes.txt' and 1 more); not replacing it (choose a new -o)"]
+    else:
+        assert result.stderr.splitlines() == [
+            f"kg: error: {tmp_path}: holds the current directory, and a build replaces its output "
+            "directory as a whole; not replacing it (choose a new -o)"]
+    assert tree(tmp_path) == before
+
+
+def test_a_directory_given_for_a_file_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "afile").write_text("x\n", encoding="utf-8")
+    for args, message in ((["build", "folder", "-o", "out"], "Invalid value for '[INPUTS]...': File 'folder' is a directory."),
+                          (["build", "-o", "afile"], "Invalid value for '-o' / '--output': Directory 'afile' is a file."),
+                          (["eval", "folder", "afile"], "Invalid value for 'GOLD': File 'folder' is a directory.")):
+        result = run(args)
+        assert (result.exit_code, result.stderr.splitlines()) == (2, [f"kg: error: {message}"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "folder"]
+
+
+def test_a_missing_spacy_model_is_one_line_with_jobs_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refused before any worker starts (each would fail to load it, with a traceback)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "papers.jsonl").write_text('{"title": "T", "abstract": "A"}\n', encoding="utf-8")
+    for command in (["build", "-o", "out", "-q"], ["extract", "-o", "out.jsonl"]):
+        result = run([*command, "papers.jsonl", "--jobs", "2", "--spacy-model", "no_such_pipeline_xyz"])
+        assert result.exit_code == 2, result.output
+        assert result.stderr.splitlines() == [
+            "kg: error: spaCy pipeline 'no_such_pipeline_xyz' is not installed (install it, e.g. "
+            "`python -m spacy download no_such_pipeline_xyz`, or leave out --spacy-model)"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["papers.jsonl"]
 
 
 @pytest.fixture
@@ -146,3 +196,13 @@ def test_every_command_is_found_in_the_module_that_defines_it() -> None:
     for module in set(COMMAND_MODULES.values()):
         defined = {command.name for command in import_module(f"kg.cli.{module}").COMMANDS}
         assert defined == {name for name, owner in COMMAND_MODULES.items() if owner == module}
+
+
+def test_extract_refuses_to_write_over_its_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "papers.jsonl").write_text('{"title": "T", "abstract": "A"}\n', encoding="utf-8")
+    before = tree(tmp_path)
+    result = run(["extract", "papers.jsonl", "-o", "./papers.jsonl"])
+    assert (result.exit_code, result.stderr.splitlines()) == (2, [
+        "kg: error: ./papers.jsonl: is also an input, which the extractions would replace (choose another -o)"])
+    assert tree(tmp_path) == before

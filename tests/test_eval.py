@@ -142,5 +142,28 @@ def test_bad_files_name_the_line(tmp_path: Path, files: tuple[Path, Path]) -> No
     no_id.write_text('{"entities": []}\n', encoding="utf-8")
     with pytest.raises(KgInputError, match=r"noid\.jsonl:1: not an extraction record"):
         evaluate_files(gold, no_id)
-    with pytest.raises(KgInputError, match="cannot read"):
+    with pytest.raises(KgInputError, match=r"missing\.jsonl: no such file"):
         evaluate_files(gold, tmp_path / "missing.jsonl")
+
+
+@pytest.mark.parametrize("bad_one", ["gold", "pred"])
+def test_a_file_not_in_utf8_names_the_line(bad_one: str, tmp_path: Path, files: tuple[Path, Path]) -> None:
+    bad = tmp_path / "latin.jsonl"
+    bad.write_bytes(b'{"id": "p0"}\n{"id": "p1", "title": "\xff\xfe"}\n')
+    gold, pred = (bad, files[1]) if bad_one == "gold" else (files[0], bad)
+    result = CliRunner().invoke(main, ["eval", str(gold), str(pred)])
+    assert result.exit_code == 2
+    assert result.stderr == (f"kg: error: {bad}:2: not UTF-8 at byte 24 of the line "
+                             "(0xff; byte 37 of the file)\n")
+    assert result.stdout == ""
+
+
+def test_a_gold_file_with_a_byte_order_mark_scores_as_without(files: tuple[Path, Path]) -> None:
+    gold, pred = files
+    with_bom = gold.with_name("gold-bom.jsonl")
+    with_bom.write_bytes(b"\xef\xbb\xbf" + gold.read_bytes())
+    runner = CliRunner()
+    result = runner.invoke(main, ["eval", str(with_bom), str(pred), "--json"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == runner.invoke(main, ["eval", str(gold), str(pred), "--json"]).stdout
+    assert json.loads(result.stdout)["papers"] == 1

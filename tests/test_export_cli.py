@@ -102,6 +102,83 @@ def test_bad_graph_file_is_one_line_and_exit_2(content: str | None, tmp_path: Pa
     assert not (tmp_path / "out.gexf").exists()
 
 
+PAPER = {"id": "paper_1", "kind": "Paper", "label": "On X", "paper_id": "1", "title": "On X"}
+METHOD = {"id": "method_x", "kind": "Method", "label": "X", "name": "X", "support": 1,
+          "proposed_in": 0, "lexicon": True}
+USES_X = {"source": "paper_1", "target": "method_x", "key": "usesMethod", "relation": "usesMethod",
+          "sentence": "We use X.", "start": 7, "end": 8, "rule": "lexicon:X", "mentions": 1}
+COMMANDS = {
+    "turtle": ["export", "--format", "turtle", "-o", "out.ttl"],
+    "neo4j": ["export", "--format", "neo4j", "-o", "neo4j"],
+    "html": ["export", "--format", "html", "-o", "out.html"],
+    "view": ["view", "-o", "view.html"],
+}
+
+
+def nodelink(nodes: list, links: list) -> dict:
+    return {"directed": True, "multigraph": True, "graph": {}, "nodes": nodes, "links": links}
+
+
+def without(item: dict, key: str) -> dict:
+    return {k: v for k, v in item.items() if k != key}
+
+
+BAD_SHAPES = [
+    pytest.param([], "the top level is a list, not an object", id="list"),
+    pytest.param("str", "the top level is a string, not an object", id="string"),
+    pytest.param({"links": []}, 'no "nodes" list', id="no-nodes"),
+    pytest.param({"nodes": [], "links": {}}, '"links" is an object, not a list', id="links-object"),
+    pytest.param({**nodelink([], []), "multigraph": False}, '"multigraph" is false, not true',
+                 id="not-multigraph"),
+    pytest.param(nodelink([1, 2], []), "nodes[0] is a number, not an object", id="node-number"),
+    pytest.param(nodelink([without(PAPER, "id")], []), 'nodes[0] has no "id" that is a string',
+                 id="no-id"),
+    pytest.param(nodelink([PAPER, {"id": "x"}], []),
+                 "node 'x' has no \"kind\" that is one of Paper, Method, Dataset, Hardware, Metric, "
+                 "Task, Result", id="no-kind"),
+    pytest.param(nodelink([{"id": "x", "kind": "Method"}], []),
+                 "node 'x' (Method) has no \"label\" that is a string", id="no-label"),
+    pytest.param(nodelink([PAPER, {**METHOD, "support": "many"}], []),
+                 "node 'method_x' (Method) has no \"support\" that is an integer", id="support-text"),
+    pytest.param(nodelink([PAPER, METHOD], [USES_X, {**USES_X, "target": "method_y"}]),
+                 'links[1] has no "target" that is a node id', id="target-unknown"),
+    pytest.param(nodelink([PAPER, METHOD], [{**USES_X, "source": ["paper_1"]}]),
+                 'links[0] has no "source" that is a node id', id="source-list"),
+    pytest.param(nodelink([PAPER, METHOD], [{**USES_X, "key": "likes", "relation": "likes"}]),
+                 'links[0] has no "key" that is one of proposes, usesMethod, evaluatesOn, runsOn, '
+                 "measures, addresses, reportsResult, ofMetric, onDataset, forMethod", id="unknown-key"),
+    pytest.param(nodelink([PAPER, METHOD], [{**USES_X, "relation": "proposes"}]),
+                 'links[0] has a "relation" other than its "key"', id="relation-not-key"),
+    pytest.param(nodelink([PAPER, METHOD], [without(USES_X, "sentence")]),
+                 'links[0] (usesMethod) has no "sentence" that is a string', id="no-evidence"),
+]
+
+
+def test_a_minimal_graph_exports_everywhere(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shapes below are bad for the one reason each names: this graph is good."""
+    path = tmp_path / "graph.json"
+    path.write_text(json.dumps(nodelink([PAPER, METHOD], [USES_X])))
+    monkeypatch.chdir(tmp_path)
+    for command in COMMANDS.values():
+        result = CliRunner().invoke(main, [*command, "--graph", str(path)])
+        assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize(("content", "problem"), BAD_SHAPES)
+def test_graph_json_of_another_shape_is_one_line_and_exit_2(
+        content: object, problem: str, command: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "graph.json"
+    path.write_text(json.dumps(content))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, [*COMMANDS[command], "--graph", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr == f"kg: error: {path}: not a kg graph.json ({problem})\n"
+    assert sorted(os.listdir(tmp_path)) == ["graph.json"]
+
+
 def test_unknown_format_is_a_usage_error(graph_json: Path) -> None:
     result = run("--format", "pdf", "--graph", str(graph_json))
     assert result.exit_code == 2 and "pdf" in result.stderr

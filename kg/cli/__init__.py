@@ -43,6 +43,11 @@ class KgGroup(click.Group):
         except KgInputError as err:
             click.echo(f"kg: error: {err}", err=True)
             sys.exit(2)
+        except click.BadParameter as err:
+            if not isinstance(err.param and err.param.type, click.Path):
+                raise  # a usage error: click shows the usage with it
+            click.echo(f"kg: error: {err.format_message()}", err=True)  # a file: one line, as KgInputError
+            sys.exit(2)
         except KgError as err:
             click.echo(f"kg: error: {err}", err=True)
             sys.exit(1)

@@ -22,12 +22,14 @@ quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress bar
 engine_option = click.option("--engine", type=click.Choice(("local", "spark")), default="local", show_default=True,
                              help="spark: run on Apache Spark (pip install 'kg[spark]'); INPUTS may be globs "
                                   "or Hadoop URIs and outputs are part files (docs/spark.md).")
-jobs_option = click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-                           help="Processes: papers are spread over JOBS workers, each loading the "
-                                "pipeline once, then kg build writes its exports in JOBS processes and "
-                                "makes the query cache in one more; with 1, one process works at a time. "
-                                "Default: one per CPU (at most 8), or 1 for inputs under 1 MB. "
-                                "The output is the same for any JOBS.")
+
+
+def jobs_option(then: str = "") -> Any:
+    """--jobs, with what else the command spreads over JOBS processes (`then`)."""
+    return click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+                        help="Processes: papers are spread over JOBS workers, each loading the pipeline "
+                             f"once{then}. Default: one per CPU (at most 8), or 1 for inputs under 1 MB. "
+                             "The output is the same for any JOBS.")
 
 
 def progress_bar(quiet: bool):
@@ -54,9 +56,10 @@ def warn(message: str) -> None:
 @click.option("--base-iri", default=None, metavar="IRI",
               help="Base IRI of the graph's instances (default https://w3id.org/kg/id/).")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=None,
-              help="Most nodes drawn in graph.html (the most connected are kept).")
+              help="Most nodes drawn in graph.html (the most connected are kept) [default: 1500].")
 @model_option
-@jobs_option
+@jobs_option(", then the exports are written in JOBS processes and the query cache made in one more; "
+             "with 1, one process works at a time")
 @click.option("--no-query-cache", is_flag=True,
               help="Leave the query cache (the on-disk store beside graph.nt that `kg query` "
                    "reads) to the first `kg query` instead of making it now, in a process of its "
@@ -108,7 +111,7 @@ def format_summary(stats: dict[str, Any], out_dir: str) -> str:
               help="JSON Lines file of per-paper extractions (--engine spark: a directory of parts).")
 @format_option
 @model_option
-@jobs_option
+@jobs_option()
 @engine_option
 @quiet_option
 def extract(inputs: tuple[str, ...], out_file: str, fmt: str | None, spacy_model: str | None,

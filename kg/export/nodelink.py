@@ -13,8 +13,26 @@ import networkx as nx
 
 from kg.errors import KgInputError
 from kg.export import WRITE_BUFFER
+from kg.graph.schema import ENTITY_TYPES, PAPER_RELATIONS, RELATIONS
 
 CHUNK_ITEMS = 1000
+
+Types = type | tuple[type, ...]
+_ENTITY_ATTRIBUTES: dict[str, Types] = {
+    "label": str, "name": str, "support": int, "proposed_in": int, "lexicon": bool}
+NODE_ATTRIBUTES: dict[str, dict[str, Types]] = {
+    "Paper": {"label": str, "paper_id": str, "title": str},
+    **dict.fromkeys(ENTITY_TYPES, _ENTITY_ATTRIBUTES),
+    "Result": {"label": str, "paper_id": str, "value": (int, float), "unit": str, "relative": bool,
+               "sentence": str, "start": int, "end": int},
+}
+"""The attributes every node of each kind has in a graph.json kg wrote (kg.graph.schema), and
+their types: those an exporter reads without asking whether they are there."""
+EVIDENCE_ATTRIBUTES: dict[str, Types] = {
+    "sentence": str, "start": int, "end": int, "rule": str, "mentions": int}
+"""The same of a paper-to-entity link (one of PAPER_RELATIONS from a Paper)."""
+_TYPE_NAMES: dict[Types, str] = {str: "a string", int: "an integer", bool: "true or false",
+                                 (int, float): "a number"}
 
 
 def write_nodelink(graph: nx.MultiDiGraph, path: Path) -> None:
@@ -52,11 +70,91 @@ def _node_link_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
 
 
 def read_nodelink(path: Path) -> nx.MultiDiGraph:
+    """The graph `write_nodelink` wrote to `path`; KgInputError naming the first thing that
+    is not as kg writes it, rather than an exporter failing on it later."""
     try:
         with open(path, encoding="utf-8") as source:
             data = json.load(source)
-        return nx.node_link_graph(data, directed=True, multigraph=True, edges="links")
     except FileNotFoundError:
         raise KgInputError("no such file (run `kg build` first)", path) from None
-    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as err:
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise KgInputError(f"not a kg graph.json ({err})", path) from None
+    problem = _shape_problem(data)
+    if problem is not None:
+        raise KgInputError(f"not a kg graph.json ({problem})", path)
+    return nx.node_link_graph(data, directed=True, multigraph=True, edges="links")
+
+
+def _shape_problem(data: Any) -> str | None:
+    """What first makes `data` (loaded JSON) other than what `write_nodelink` writes, or None.
+
+    One pass over the nodes, then one over the links, checking what the exporters rely on:
+    each node's id, kind and NODE_ATTRIBUTES; each link's ends (node ids), relation, and
+    the evidence of a paper-to-entity link (EVIDENCE_ATTRIBUTES)."""
+    if not isinstance(data, dict):
+        return f"the top level is {_json_type(data)}, not an object"
+    for key in ("nodes", "links"):
+        if key not in data:
+            return f'no "{key}" list'
+        if not isinstance(data[key], list):
+            return f'"{key}" is {_json_type(data[key])}, not a list'
+    for key in ("directed", "multigraph"):  # NetworkX would make a graph of another class
+        if data.get(key, True) is not True:
+            return f'"{key}" is {json.dumps(data[key])}, not true'
+    kinds: dict[str, str] = {}
+    for index, node in enumerate(data["nodes"]):
+        problem = _node_problem(index, node, kinds)
+        if problem is not None:
+            return problem
+    for index, link in enumerate(data["links"]):
+        problem = _link_problem(index, link, kinds)
+        if problem is not None:
+            return problem
+    return None
+
+
+def _node_problem(index: int, node: Any, kinds: dict[str, str]) -> str | None:
+    """What is wrong with the `index`-th node, or None; `kinds` (node id to kind) gains it."""
+    if not isinstance(node, dict):
+        return f"nodes[{index}] is {_json_type(node)}, not an object"
+    node_id = node.get("id")
+    if type(node_id) is not str:
+        return f'nodes[{index}] has no "id" that is a string'
+    kind = node.get("kind")
+    if type(kind) is not str or kind not in NODE_ATTRIBUTES:
+        return f'node {node_id!r} has no "kind" that is one of {", ".join(NODE_ATTRIBUTES)}'
+    kinds[node_id] = kind
+    return _attribute_problem(node, NODE_ATTRIBUTES[kind], f"node {node_id!r} ({kind})")
+
+
+def _link_problem(index: int, link: Any, kinds: dict[str, str]) -> str | None:
+    """What is wrong with the `index`-th link, or None, given every node's kind."""
+    if not isinstance(link, dict):
+        return f"links[{index}] is {_json_type(link)}, not an object"
+    for end in ("source", "target"):
+        if type(link.get(end)) is not str or link[end] not in kinds:
+            return f'links[{index}] has no "{end}" that is a node id'
+    relation = link.get("key")
+    if type(relation) is not str or relation not in RELATIONS:
+        return f'links[{index}] has no "key" that is one of {", ".join(RELATIONS)}'
+    if link.get("relation", relation) != relation:
+        return f'links[{index}] has a "relation" other than its "key"'
+    if relation in PAPER_RELATIONS and kinds[link["source"]] == "Paper":
+        return _attribute_problem(link, EVIDENCE_ATTRIBUTES, f"links[{index}] ({relation})")
+    return None
+
+
+def _attribute_problem(item: dict[str, Any], attributes: dict[str, Types], name: str) -> str | None:
+    for key, types in attributes.items():
+        if not isinstance(item.get(key), types):
+            return f'{name} has no "{key}" that is {_TYPE_NAMES[types]}'
+    return None
+
+
+def _json_type(value: Any) -> str:
+    """`value`'s type in JSON's words: "an object", "a list", "a string", "null"..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    return {dict: "an object", list: "a list", str: "a string"}.get(type(value), "a number")

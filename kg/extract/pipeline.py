@@ -43,9 +43,7 @@ def build_pipeline(model: str | None = None, lexicon_dir: str | Path | None = No
         try:
             nlp = spacy.load(model, exclude=["ner", "entity_ruler", "entity_linker", "lemmatizer"])
         except OSError as err:
-            raise KgInputError(f"spaCy pipeline {model!r} is not installed "
-                               f"(install it, e.g. `python -m spacy download {model}`, "
-                               f"or leave out --spacy-model)") from err
+            raise _not_installed(model) from err
     customise_tokenizer(nlp)
     nlp.add_pipe("kg_sentences")  # the sentencizer's rule, where no parser or senter sets boundaries
     config = {"directory": str(lexicon_dir)} if lexicon_dir is not None else {}
@@ -53,3 +51,16 @@ def build_pipeline(model: str | None = None, lexicon_dir: str | Path | None = No
     for name in OUR_COMPONENTS[1:]:
         nlp.add_pipe(name)
     return nlp
+
+
+def check_model(model: str) -> None:
+    """Refuse a trained pipeline that `spacy.load` cannot find (neither an installed package,
+    a directory nor ``blank:<lang>``) before worker processes start, each of which would
+    otherwise fail to load it."""
+    if not (model.startswith("blank:") or spacy.util.is_package(model) or Path(model).exists()):
+        raise _not_installed(model)
+
+
+def _not_installed(model: str) -> KgInputError:
+    return KgInputError(f"spaCy pipeline {model!r} is not installed (install it, e.g. "
+                        f"`python -m spacy download {model}`, or leave out --spacy-model)")
