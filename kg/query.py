@@ -3,8 +3,11 @@ SHACL validation of one (`validate`, with ontology/shapes.ttl).
 
 Parameters are bound as RDF literals through each engine's own binding mechanism
 (pyoxigraph substitutions, rdflib initBindings), never pasted into the query text. Oxigraph
-substitutes only variables that the query projects, so a query's parameters appear in its
-SELECT clause; `run_query` leaves the declared ones out of the rows it returns.
+substitutes only variables that the query projects, so a bundled query's parameters appear in
+its SELECT clause (in each subquery's too, for the binding to reach it), and kg adds a
+parameter that a SELECT clause lacks to it (`_selecting`); `run_query` leaves these out of the
+rows it returns. A query that groups (GROUP BY, or an aggregate such as COUNT) cannot project
+a variable it does not group by, so its parameters must be in its SELECT clause.
 
 A query file declares its parameters in comment lines of its header::
 
@@ -23,8 +26,8 @@ import re
 import shutil
 import tempfile
 import traceback
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 from importlib.resources import files
@@ -56,6 +59,18 @@ _FLOAT_TYPES = {f"http://www.w3.org/2001/XMLSchema#{name}" for name in ("decimal
 _BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 _STRING = "http://www.w3.org/2001/XMLSchema#string"
 _DECLARATION = re.compile(r"#\s*@(param|option)\s+([A-Za-z_][A-Za-z0-9_]*)(?:\s*\(([^)]*)\))?\s*(.*)")
+_TOKEN = re.compile(
+    r"(?P<skip>\s+|#[^\n]*)"
+    r"|(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)"
+    r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|' r"'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"|' r"'(?:[^'\\\n]|\\.)*')"
+    r"|(?P<var>[?$]\w+)"
+    r"|(?P<word>[^\W\d][\w.-]*:?[\w.:%-]*|:[\w.:%-]*)"
+    r"|(?P<other>.)", re.DOTALL)
+"""SPARQL's tokens, as far as `_select_clause` needs them."""
+_GROUPING = frozenset({"GROUP", "HAVING", "COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"})
+_OXIGRAPH_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+_PYPARSING_AT = re.compile(r"\s*\(at char \d+\), \(line:\d+, col:\d+\)$")
 
 Value = str | int | float | bool | None
 
@@ -77,7 +92,22 @@ class Query:
     description: str = ""
     parameters: tuple[Parameter, ...] = ()
     bundled: bool = False
-    """A bundled query takes only the parameters it declares; another, any variable it has."""
+    """A bundled query takes only the parameters it declares; another, any variable it has
+    (one that groups, any variable of its SELECT clause)."""
+    path: Path | None = None
+    """The .rq file it was read from, which its errors name."""
+    source: str = ""
+    """The text as its author wrote it, which the lines and columns of its errors count in."""
+    edits: tuple[tuple[int, int], ...] = ()
+    """What kg inserted into `source` to make `text`: (offset in `source`, characters inserted
+    there), in order: the PREFIX declarations of `with_prefixes`, the parameters `_selecting`
+    adds to the SELECT clause."""
+
+    def error(self, message: str, line: int | None = None) -> KgInputError:
+        """`message` about this query, naming its file (and line) or, for another query, its name."""
+        if self.path is not None:
+            return KgInputError(message, self.path, line)
+        return KgInputError(f"query {self.name}: {message}")
 
 
 # ---------------------------------------------------------------- queries
@@ -93,7 +123,7 @@ def bundled_queries() -> dict[str, Query]:
             for entry in entries}
 
 
-def parse_query(name: str, text: str, bundled: bool = False) -> Query:
+def parse_query(name: str, text: str, bundled: bool = False, path: Path | None = None) -> Query:
     """`text` with the description and parameters its header comments declare."""
     description: list[str] = []
     parameters: list[Parameter] = []
@@ -110,8 +140,9 @@ def parse_query(name: str, text: str, bundled: bool = False) -> Query:
                                         tuple(c.strip() for c in choices.split("|")) if choices else ()))
         else:
             description.append(line.lstrip("#").strip())
-    return Query(name, with_prefixes(text), " ".join(filter(None, description)), tuple(parameters),
-                 bundled)
+    prefixed = with_prefixes(text)
+    return Query(name, prefixed, " ".join(filter(None, description)), tuple(parameters), bundled,
+                 path, text, ((0, len(prefixed) - len(text)),))
 
 
 def with_prefixes(text: str) -> str:
@@ -134,7 +165,7 @@ def load_query(query_or_name: str) -> Query:
         raise KgInputError(f"no bundled query {query_or_name!r} and no such query file "
                            f"(bundled: {', '.join(bundled_queries())})")
     try:
-        return parse_query(path.stem, path.read_text(encoding="utf-8"))
+        return parse_query(str(path), path.read_text(encoding="utf-8"), path=path)
     except (OSError, UnicodeDecodeError) as err:
         raise KgInputError(f"cannot read query ({err})", path) from None
 
@@ -153,9 +184,77 @@ def _bindings(query: Query, params: Mapping[str, str]) -> dict[str, str]:
                 raise KgInputError(f"query {query.name}: --param {param.name} must be one of "
                                    f"{', '.join(param.choices)}, not {params[param.name]!r}")
     for name in params:
-        if not re.search(rf"[?$]{re.escape(name)}\b", query.text):
+        if not re.fullmatch(r"\w+", name) or not re.search(rf"[?$]{name}\b", query.text):
             raise KgInputError(f"query {query.name} has no variable ?{name} to bind")
     return dict(params)
+
+
+@dataclass(frozen=True, slots=True)
+class _SelectClause:
+    """The top-level SELECT clause of a query, as far as `_selecting` needs it."""
+
+    end: int
+    """Where its variables start in the query's text: after SELECT and DISTINCT or REDUCED."""
+    variables: frozenset[str] | None
+    """The variables it projects; None for SELECT *."""
+    groups: bool
+    """Whether the query groups its solutions: GROUP BY, HAVING or an aggregate outside its WHERE
+    clause."""
+
+
+def _tokens(text: str) -> Iterator[tuple[str, str, int]]:
+    """The tokens of a SPARQL text as (kind, text, end offset), white space and comments left
+    out. IRIs and strings are one token each, so what they hold is not read as syntax."""
+    for token in _TOKEN.finditer(text):
+        if token.lastgroup != "skip":
+            yield token.lastgroup or "", token.group(), token.end()
+
+
+def _select_clause(text: str) -> _SelectClause | None:
+    """The top-level SELECT clause of a query, None when it is no SELECT query (ASK, CONSTRUCT
+    and DESCRIBE take any of their variables as a parameter)."""
+    tokens = _tokens(text)
+    kind, word, end = next(tokens, ("end", "", 0))
+    while kind == "iri" or word.upper() in ("PREFIX", "BASE") or word.endswith(":"):  # the prologue
+        kind, word, end = next(tokens, ("end", "", 0))
+    if word.upper() != "SELECT":
+        return None
+    variables: set[str] = set()
+    star = groups = False
+    projecting, parens, braces, previous = True, 0, 0, "SELECT"
+    for kind, value, after in tokens:
+        word = value.upper() if kind == "word" else value
+        if projecting and parens == 0 and previous == "SELECT" and word in ("DISTINCT", "REDUCED"):
+            end = after
+        projecting = projecting and not (parens == 0 and word in ("{", "WHERE", "FROM"))
+        if projecting:
+            parens += (word == "(") - (word == ")")
+            star |= word == "*" and parens == 0
+            if kind == "var" and (parens == 0 or previous == "AS"):
+                variables.add(value[1:])
+        braces += (word == "{") - (word == "}")
+        groups |= braces == 0 and word in _GROUPING
+        previous = word
+    return _SelectClause(end, None if star else frozenset(variables), groups)
+
+
+def _selecting(query: Query, bindings: Mapping[str, str]) -> tuple[Query, frozenset[str]]:
+    """`query` with the bound variables that its SELECT clause lacks added to it, and their
+    names, which are no result: oxigraph substitutes only variables that a SELECT query projects,
+    and a column of one value changes no row (rdflib binds them either way)."""
+    clause = _select_clause(query.source)
+    if clause is None or clause.variables is None:
+        return query, frozenset()
+    missing = [name for name in bindings if name not in clause.variables]
+    if not missing:
+        return query, frozenset()
+    if clause.groups:
+        raise query.error(f"--param {missing[0]}: a query that groups or aggregates takes only variables "
+                          f"of its SELECT clause as parameters; add ?{missing[0]} to it and to GROUP BY")
+    added = "".join(f" ?{name}" for name in missing)
+    at = query.edits[0][1] + clause.end  # after the PREFIX declarations
+    return replace(query, text=query.text[:at] + added + query.text[at:],
+                   edits=(*query.edits, (clause.end, len(added)))), frozenset(missing)
 
 
 # ---------------------------------------------------------------- data
@@ -395,20 +494,22 @@ def run_query(query_or_name: str, data_path: str | Path | None = None,
         raise KgInputError(f"unknown engine {engine!r} (use {' or '.join(ENGINES)})")
     query = load_query(query_or_name)
     bindings = _bindings(query, params or {})
+    query, added = _selecting(query, bindings)
+    hidden = added | {parameter.name for parameter in query.parameters}
     path = Path(data_path) if data_path is not None else default_data_path()
     if engine == "oxigraph":
-        return _run_oxigraph(query, open_cached_store(path) if cache else load_oxigraph(path), bindings)
-    return _run_rdflib(query, path, bindings)
+        return _run_oxigraph(query, open_cached_store(path) if cache else load_oxigraph(path), bindings, hidden)
+    return _run_rdflib(query, path, bindings, hidden)
 
 
-def _shown(columns: list[str], query: Query) -> list[int]:
+def _shown(columns: list[str], hidden: frozenset[str]) -> list[int]:
     """The indices of the columns to return: a parameter projected so that its binding reaches
-    a subquery is not a result (only the shown columns are converted: 60k rows at 100k)."""
-    hidden = {parameter.name for parameter in query.parameters}
+    a subquery, or by `_selecting`, is not a result (only the shown columns are converted: 60k
+    rows at 100k)."""
     return [i for i, column in enumerate(columns) if column not in hidden]
 
 
-def _run_oxigraph(query: Query, store: Any, bindings: dict[str, str]):
+def _run_oxigraph(query: Query, store: Any, bindings: dict[str, str], hidden: frozenset[str]):
     import pyoxigraph
 
     substitutions = {pyoxigraph.Variable(k): pyoxigraph.Literal(v) for k, v in bindings.items()}
@@ -418,13 +519,48 @@ def _run_oxigraph(query: Query, store: Any, bindings: dict[str, str]):
             return ["ask"], [(bool(result),)]
         if isinstance(result, pyoxigraph.QuerySolutions):
             columns = [variable.value for variable in result.variables]
-            shown = _shown(columns, query)
+            shown = _shown(columns, hidden)
             return [columns[i] for i in shown], [tuple([_ox_value(solution[i]) for i in shown])
                                                  for solution in result]
         return ["subject", "predicate", "object"], sorted(
             (_ox_value(t.subject), _ox_value(t.predicate), _ox_value(t.object)) for t in result)
-    except (SyntaxError, RuntimeError, ValueError) as err:
-        raise KgInputError(f"query {query.name}: {_one_line(err)}") from None
+    except SyntaxError as err:
+        raise _oxigraph_syntax_error(query, err) from None
+    except (RuntimeError, ValueError) as err:
+        raise query.error(_one_line(err)) from None
+
+
+def _oxigraph_syntax_error(query: Query, error: SyntaxError) -> KgInputError:
+    """Oxigraph's "error at LINE:COLUMN: ..." at its line and column in the author's text."""
+    at = _OXIGRAPH_ERROR.fullmatch(str(error))
+    if at is None:
+        return query.error(f"malformed SPARQL ({_one_line(error)})")
+    line, column, detail = at.groups()
+    offset = sum(len(text) + 1 for text in query.text.split("\n")[:int(line) - 1]) + int(column) - 1
+    return _syntax_error(query, offset, detail)
+
+
+def _syntax_error(query: Query, offset: int, detail: str) -> KgInputError:
+    """The syntax error `detail` at `offset` of the text an engine was given (`query.text`),
+    located at its line and column in the author's (`query.source`), or at its end (where
+    oxigraph places some errors that it meets before)."""
+    offset = _source_offset(query.edits, offset)
+    end = len(query.source.rstrip())
+    line = query.source.count("\n", 0, min(offset, end)) + 1
+    column = offset - query.source.rfind("\n", 0, offset)
+    where = "the end" if offset >= end else f"column {column}" if query.path else f"line {line}, column {column}"
+    return query.error(f"malformed SPARQL at {where}: {_one_line(detail)}", line)
+
+
+def _source_offset(edits: tuple[tuple[int, int], ...], offset: int) -> int:
+    """`offset` in a text made with `edits` (see `Query.edits`) as an offset in the text before
+    them; an offset in inserted text is where it was inserted."""
+    shift = 0
+    for at, length in edits:
+        if offset < at + shift + length:
+            return min(offset - shift, at)
+        shift += length
+    return offset - shift
 
 
 def _ox_value(term: Any) -> Value:
@@ -441,23 +577,37 @@ def _ox_value(term: Any) -> Value:
     return term.value
 
 
-def _run_rdflib(query: Query, path: Path, bindings: dict[str, str]):
+def _run_rdflib(query: Query, path: Path, bindings: dict[str, str], hidden: frozenset[str]):
     import rdflib
-    from pyparsing import ParseException
 
+    prepared = _rdflib_query(query)
     graph = load_rdflib(path)
     try:
-        result = graph.query(query.text, initBindings={k: rdflib.Literal(v) for k, v in bindings.items()})
+        result = graph.query(prepared, initBindings={k: rdflib.Literal(v) for k, v in bindings.items()})
         if result.type == "ASK":
             return ["ask"], [(bool(result.askAnswer),)]
         if result.type == "SELECT":
             columns = [str(variable) for variable in result.vars]
-            shown = _shown(columns, query)
+            shown = _shown(columns, hidden)
             return [columns[i] for i in shown], [tuple([_rdflib_value(row[i]) for i in shown]) for row in result]
         return ["subject", "predicate", "object"], sorted(
             tuple(_rdflib_value(term) for term in triple) for triple in result)
-    except (ParseException, ValueError, TypeError, KeyError, NotImplementedError) as err:
-        raise KgInputError(f"query {query.name}: {_one_line(err)}") from None
+    except (ValueError, TypeError, KeyError, NotImplementedError) as err:
+        raise query.error(_one_line(err)) from None
+
+
+def _rdflib_query(query: Query) -> Any:
+    """`query` parsed by rdflib, knowing only the prefixes it declares: as oxigraph, not those
+    that rdflib binds in a graph (its own and the data file's)."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        return prepareQuery(query.text)
+    except ParseException as err:
+        raise _syntax_error(query, err.loc, _PYPARSING_AT.sub("", str(err))) from None
+    except Exception as err:  # rdflib raises a bare Exception for an undeclared prefix
+        raise query.error(f"malformed SPARQL ({_one_line(err)})") from None
 
 
 def _rdflib_value(term: Any) -> Value:

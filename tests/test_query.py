@@ -60,6 +60,15 @@ EXPECTED = [
     ("evidence", {"entity": "PCN", "paper": "fx-002"},
      ["paper_id", "relation", "entity_name", "sentence", "start", "end", "rule", "mentions"], [
         ("fx-002", "proposes", "Predictive Coding Network", TITLE_2, 0, 25, "acronym", 4)]),
+    # a name of nothing, or of another type, has no rows (rdflib gave a GROUP BY that matches
+    # nothing one empty solution, which joined every method)
+    ("co-methods", {"method": "no such method"}, ["co_method", "papers"], []),
+    ("co-methods", {"method": "CIFAR-10"}, ["co_method", "papers"], []),
+    ("proposes-and-evaluates", {"dataset": "PCN"}, ["paper_id", "title", "method"], []),
+    ("leaderboard", {"dataset": "CIFAR-10", "metric": "no such metric"},
+     ["method", "value", "unit", "paper_id", "title"], []),
+    ("evidence", {"entity": "no such entity"},
+     ["paper_id", "relation", "entity_name", "sentence", "start", "end", "rule", "mentions"], []),
 ]
 
 
@@ -104,12 +113,65 @@ def test_query_text_and_rq_file(rdf_files: dict[str, Path], tmp_path: Path) -> N
             ["ask"], [(True,)])
 
 
+DATASETS = "SELECT ?x WHERE { ?x a kgo:Dataset ; skos:prefLabel ?name } ORDER BY ?x"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("query", [
+    DATASETS,
+    DATASETS.replace("SELECT", "SELECT DISTINCT"),
+    ("# SELECT ?name: a comment, as the { in \"{\" below\n"
+     'select ?x where { ?x a kgo:Dataset ; skos:prefLabel $name FILTER(?name != "{") } ORDER BY ?x'),
+])
+def test_a_parameter_of_a_query_need_not_be_selected(rdf_files: dict[str, Path], engine: str, query: str) -> None:
+    assert run_query(query, rdf_files["nt"], {"name": "CIFAR-10"}, engine) == (
+        ["x"], [("https://w3id.org/kg/id/dataset_cifar10",)])
+    assert run_query(query, rdf_files["nt"], {"name": "no such dataset"}, engine) == (["x"], [])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_parameter_of_a_query_that_groups_is_selected(rdf_files: dict[str, Path], engine: str) -> None:
+    grouped = "SELECT ?name (COUNT(*) AS ?n) WHERE { ?x a kgo:Dataset ; skos:prefLabel ?name } GROUP BY ?name"
+    assert run_query(grouped, rdf_files["nt"], {"name": "ImageNet"}, engine) == (["name", "n"], [("ImageNet", 1)])
+    for query in ("SELECT (COUNT(*) AS ?n) WHERE { ?x skos:prefLabel ?name }",
+                  "SELECT ?x WHERE { ?x a ?t ; skos:prefLabel ?name } GROUP BY ?x"):
+        with pytest.raises(KgInputError, match=re.escape(
+                "query (command line): --param name: a query that groups or aggregates takes only "
+                "variables of its SELECT clause as parameters; add ?name to it and to GROUP BY")):
+            run_query(query, rdf_files["nt"], {"name": "ImageNet"}, engine)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_syntax_errors_name_the_line_of_the_query_file(rdf_files: dict[str, Path], tmp_path: Path,
+                                                       engine: str) -> None:
+    query_file = tmp_path / "broken.rq"
+    query_file.write_text("# kg puts PREFIX declarations for skos and kgo before this line\n"
+                          "SELECT ?x WHERE { ?x skos:prefLabel ?name .\n"
+                          "  BIND(1 AS) .\n"
+                          "  ?x a kgo:Method .\n"
+                          "}\n")
+    result = cli(str(query_file), "--data", str(rdf_files["nt"]), "--engine", engine)
+    assert result.exit_code == 2
+    assert re.fullmatch(rf"kg: error: {re.escape(str(query_file))}:3: malformed SPARQL at column \d+: .+\n",
+                        result.stderr)
+
+
+def test_syntax_errors_count_columns_in_the_query_as_written(rdf_files: dict[str, Path]) -> None:
+    query = "SELECT ?x WHERE { ?x skos:prefLabel ?name . BIND(1 AS) }"
+    column = query.index("BIND") + 1
+    for params in ({}, {"name": "CIFAR-10"}):  # with prefixes, and a parameter added to the SELECT clause
+        with pytest.raises(KgInputError, match=re.escape(f"query (command line): malformed SPARQL at line 1, "
+                                                         f"column {column}: Expected SelectQuery, found 'BIND'")):
+            run_query(query, rdf_files["nt"], params, "rdflib")
+
+
 @pytest.mark.parametrize(("query", "params", "message"), [
     ("leaderboard", {"dataset": "CIFAR-10"}, "needs --param metric="),
     ("leaderboard", {"dataset": "a", "metric": "b", "order": "sideways"}, "must be one of asc, desc"),
     ("top-datasets", {"dataset": "a"}, "has no parameter 'dataset'"),
     ("no-such-query", {}, "no bundled query 'no-such-query'"),
-    ("SELECT ?x WHERE { ?x ?y }", {}, "query (command line):"),
+    ("SELECT ?x WHERE { ?x ?y }", {}, "query (command line): malformed SPARQL at "),
+    ("SELECT ?x WHERE { ?x foo:bar ?y }", {}, "query (command line): malformed SPARQL"),
 ])
 def test_bad_queries_are_input_errors(rdf_files: dict[str, Path], query: str, params: dict[str, str],
                                       message: str) -> None:
@@ -175,6 +237,7 @@ def test_engines_agree_on_the_bundled_build(bundled_build: Path) -> None:
     assert top and all(isinstance(papers, int) and papers >= 1 for _, papers in top)
     dataset = top[0][0]
     metric = run_query("top-metrics", data, {}, "oxigraph")[1][0][0]
+    hardware = run_query("top-hardware", data, {}, "oxigraph")[1][0][0]
     method = run_query("""PREFIX kgo: <https://w3id.org/kg/ontology#>
         SELECT ?name WHERE { ?m a kgo:Method ; kgo:support ?n ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?name }
         ORDER BY DESC(?n) ?name LIMIT 1""", data, {}, "oxigraph")[1][0][0]
@@ -186,3 +249,8 @@ def test_engines_agree_on_the_bundled_build(bundled_build: Path) -> None:
         rows = run_query(name, data, values, "oxigraph")
         assert rows == run_query(name, data, values, "rdflib"), name
         assert rows[1] or name == "leaderboard", name
+        for other in ("no such name", hardware):  # a name of nothing; of another type but for evidence
+            others = dict.fromkeys(values, other)
+            rows = run_query(name, data, others, "oxigraph")
+            assert rows == run_query(name, data, others, "rdflib"), (name, other)
+            assert not rows[1] or not values or (name, other) == ("evidence", hardware), (name, other)

@@ -36,7 +36,9 @@ def _bundled_help() -> str:
               help=f"Output: an aligned table (cells cut at {TABLE_CELL_WIDTH} characters), "
                    "CSV with a header row, or a JSON list of objects.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind a query parameter to a string literal (repeatable), e.g. --param dataset=CIFAR-10.")
+              help="Bind a query parameter to a string literal (repeatable), e.g. --param dataset=CIFAR-10. "
+                   "A query of your own takes any of its variables; one that groups (GROUP BY, COUNT, ...), "
+                   "only those of its SELECT clause.")
 @click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True,
               help="SPARQL engine; both give the same rows.")
 @click.option("--no-cache", is_flag=True,
