@@ -245,7 +245,10 @@ def evaluate(gold: dict[str, PaperRecord], pred: dict[str, PaperRecord]) -> Eval
 
 
 def evaluate_files(gold_path: str | Path, pred_path: str | Path) -> Evaluation:
-    return evaluate(read_records(gold_path), read_records(pred_path))
+    gold = read_records(gold_path)
+    if not gold:
+        raise KgInputError("no gold papers in the file", gold_path)
+    return evaluate(gold, read_records(pred_path))
 
 
 def read_records(path: str | Path) -> dict[str, PaperRecord]:
@@ -274,8 +277,10 @@ def read_records(path: str | Path) -> dict[str, PaperRecord]:
 def _record(data: dict[str, Any]) -> PaperRecord:
     if not isinstance(data, dict) or not isinstance(data.get("id"), str):
         raise ValueError("no string 'id'")
+    if not isinstance(data.get("entities"), list):  # a paper of the corpus, say, not what was found in it
+        raise ValueError("no 'entities' list")
     entities = []
-    for item in data.get("entities", ()):
+    for item in data["entities"]:
         names = item["names"] if "names" in item else [item["name"], *item.get("aliases", ())]
         if isinstance(names, str) or not all(isinstance(n, str) for n in names):
             raise ValueError("entity names must be a list of strings")

@@ -275,7 +275,8 @@ def default_data_path() -> Path:
 
 def _checked(path: Path) -> Path:
     if not Path(path).is_file():
-        raise KgInputError("no such RDF file (run `kg build` first, or pass --data)", path)
+        hint = " (run `kg build` first, or name another file)" if Path(path) in DEFAULT_DATA else ""
+        raise KgInputError(f"no such RDF file{hint}", path)
     return Path(path)
 
 

@@ -144,17 +144,25 @@ def test_bad_files_name_the_line(tmp_path: Path, files: tuple[Path, Path]) -> No
         evaluate_files(gold, no_id)
     with pytest.raises(KgInputError, match=r"missing\.jsonl: no such file"):
         evaluate_files(gold, tmp_path / "missing.jsonl")
+    papers = tmp_path / "papers.jsonl"  # the corpus given where the extractions go
+    papers.write_text('{"id": "p1", "title": "T", "abstract": "A"}\n', encoding="utf-8")
+    with pytest.raises(KgInputError, match=r"papers\.jsonl:1: not an extraction record \(ValueError\(\"no 'entities' list"):
+        evaluate_files(gold, papers)
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    with pytest.raises(KgInputError, match=r"empty\.jsonl: no gold papers in the file"):
+        evaluate_files(empty, gold)
 
 
 @pytest.mark.parametrize("bad_one", ["gold", "pred"])
 def test_a_file_not_in_utf8_names_the_line(bad_one: str, tmp_path: Path, files: tuple[Path, Path]) -> None:
     bad = tmp_path / "latin.jsonl"
-    bad.write_bytes(b'{"id": "p0"}\n{"id": "p1", "title": "\xff\xfe"}\n')
+    bad.write_bytes(b'{"id": "p0", "entities": []}\n{"id": "p1", "title": "\xff\xfe"}\n')
     gold, pred = (bad, files[1]) if bad_one == "gold" else (files[0], bad)
     result = CliRunner().invoke(main, ["eval", str(gold), str(pred)])
     assert result.exit_code == 2
     assert result.stderr == (f"kg: error: {bad}:2: not UTF-8 at byte 24 of the line "
-                             "(0xff; byte 37 of the file)\n")
+                             "(0xff; byte 53 of the file)\n")
     assert result.stdout == ""
 
 

@@ -222,7 +222,10 @@ def test_cli_errors_exit_2(rdf_files: dict[str, Path], tmp_path: Path) -> None:
     bad_param = cli("top-datasets", "--data", str(rdf_files["nt"]), "--param", "oops")
     assert bad_param.exit_code == 2 and "is not NAME=VALUE" in bad_param.stderr
     no_data = cli("top-datasets", "--data", str(tmp_path / "none.nt"))
-    assert no_data.exit_code == 2 and "no such RDF file" in no_data.stderr
+    assert (no_data.exit_code, no_data.stderr) == (2, f"kg: error: {tmp_path / 'none.nt'}: no such RDF file\n")
+    twice = cli("leaderboard", "--data", str(rdf_files["nt"]), "--param", "dataset=A", "--param", "dataset=B",
+                "--param", "metric=accuracy")
+    assert (twice.exit_code, twice.stderr) == (2, "kg: error: --param dataset is given twice\n")
     odd = tmp_path / "graph.csv"
     odd.write_text("a,b\n")
     assert "unknown RDF file extension" in cli("top-datasets", "--data", str(odd)).stderr

@@ -67,6 +67,8 @@ def parse_params(params: Sequence[str]) -> dict[str, str]:
         name, equals, value = param.partition("=")
         if not equals or not name.strip():
             raise KgInputError(f"--param {param!r} is not NAME=VALUE")
+        if name.strip() in parsed:
+            raise KgInputError(f"--param {name.strip()} is given twice")
         parsed[name.strip()] = value
     return parsed
 
