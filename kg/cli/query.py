@@ -135,7 +135,7 @@ FORMATTERS = {"table": format_table, "csv": format_csv, "json": format_json}
 
 
 @click.command()
-@click.argument("data_file", metavar="FILE", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("data_file", metavar="[FILE]", required=False, type=click.Path(path_type=Path, dir_okay=False))
 def validate(data_file: Path | None) -> None:
     """Check an RDF export (FILE, default outputs/graph.nt) against kg's SHACL shapes.
 
