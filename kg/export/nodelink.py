@@ -13,24 +13,16 @@ import networkx as nx
 
 from kg.errors import KgInputError
 from kg.export import WRITE_BUFFER
-from kg.graph.schema import ENTITY_TYPES, PAPER_RELATIONS, RELATIONS
+from kg.graph.schema import (
+    EVIDENCE_ATTRIBUTES,
+    NODE_ATTRIBUTES,
+    PAPER_RELATIONS,
+    RELATIONS,
+    Types,
+)
 
 CHUNK_ITEMS = 1000
 
-Types = type | tuple[type, ...]
-_ENTITY_ATTRIBUTES: dict[str, Types] = {
-    "label": str, "name": str, "support": int, "proposed_in": int, "lexicon": bool}
-NODE_ATTRIBUTES: dict[str, dict[str, Types]] = {
-    "Paper": {"label": str, "paper_id": str, "title": str},
-    **dict.fromkeys(ENTITY_TYPES, _ENTITY_ATTRIBUTES),
-    "Result": {"label": str, "paper_id": str, "value": (int, float), "unit": str, "relative": bool,
-               "sentence": str, "start": int, "end": int},
-}
-"""The attributes every node of each kind has in a graph.json kg wrote (kg.graph.schema), and
-their types: those an exporter reads without asking whether they are there."""
-EVIDENCE_ATTRIBUTES: dict[str, Types] = {
-    "sentence": str, "start": int, "end": int, "rule": str, "mentions": int}
-"""The same of a paper-to-entity link (one of PAPER_RELATIONS from a Paper)."""
 _TYPE_NAMES: dict[Types, str] = {str: "a string", int: "an integer", bool: "true or false",
                                  (int, float): "a number"}
 

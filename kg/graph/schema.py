@@ -72,3 +72,19 @@ PAPER_RELATIONS: Final = (PROPOSES, *RELATION_BY_TYPE.values())
 REPORTS_RESULT: Final = "reportsResult"
 RESULT_RELATIONS: Final = {"metric": "ofMetric", "dataset": "onDataset", "method": "forMethod"}
 RELATIONS: Final = (*PAPER_RELATIONS, REPORTS_RESULT, *RESULT_RELATIONS.values())
+
+Types = type | tuple[type, ...]
+_ENTITY_ATTRIBUTES: Final[dict[str, Types]] = {
+    "label": str, "name": str, "support": int, "proposed_in": int, "lexicon": bool}
+NODE_ATTRIBUTES: Final[dict[str, dict[str, Types]]] = {
+    "Paper": {"label": str, "paper_id": str, "title": str},
+    **dict.fromkeys(ENTITY_TYPES, _ENTITY_ATTRIBUTES),
+    "Result": {"label": str, "paper_id": str, "value": (int, float), "unit": str, "relative": bool,
+               "sentence": str, "start": int, "end": int},
+}
+"""Of the node attributes above, those every node of each kind has, and their types: what an
+exporter reads without asking whether it is there (kg.export.nodelink checks a graph.json for
+them)."""
+EVIDENCE_ATTRIBUTES: Final[dict[str, Types]] = {
+    "sentence": str, "start": int, "end": int, "rule": str, "mentions": int}
+"""The same of a paper-to-entity edge (one of PAPER_RELATIONS from a Paper)."""
