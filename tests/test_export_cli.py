@@ -139,7 +139,22 @@ BAD_SHAPES = [
     pytest.param(nodelink([{"id": "x", "kind": "Method"}], []),
                  "node 'x' (Method) has no \"label\" that is a string", id="no-label"),
     pytest.param(nodelink([PAPER, {**METHOD, "support": "many"}], []),
-                 "node 'method_x' (Method) has no \"support\" that is an integer", id="support-text"),
+                 "node 'method_x' (Method): \"support\" is a string, not an integer", id="support-text"),
+    pytest.param(nodelink([PAPER, {**METHOD, "lexicon": 1}], []),
+                 "node 'method_x' (Method): \"lexicon\" is a number, not true or false", id="lexicon-number"),
+    pytest.param(nodelink([PAPER, {**METHOD, "support": True}], []),
+                 "node 'method_x' (Method): \"support\" is a boolean, not an integer", id="support-boolean"),
+    pytest.param(nodelink([PAPER, {**METHOD, "aliases": "Y"}], []),
+                 "node 'method_x' (Method): \"aliases\" is a string, not a list of strings", id="aliases-string"),
+    pytest.param(nodelink([{**PAPER, "authors": ["A", ["B"]]}, METHOD], []),
+                 "node 'paper_1' (Paper): \"authors\" is a list holding a list, not a list of strings",
+                 id="authors-nested"),
+    pytest.param(nodelink([{**PAPER, "year": "2020"}, METHOD], []),
+                 "node 'paper_1' (Paper): \"year\" is a string, not an integer", id="year-string"),
+    pytest.param(nodelink([{**PAPER, "url": None}, METHOD], []),
+                 "node 'paper_1' (Paper): \"url\" is null, not a string", id="url-null"),
+    pytest.param(nodelink([PAPER, {**METHOD, "wikidata": 42}], []),
+                 "node 'method_x' (Method): \"wikidata\" is a number, not a string", id="wikidata-number"),
     pytest.param(nodelink([PAPER, METHOD], [USES_X, {**USES_X, "target": "method_y"}]),
                  'links[1] has no "target" that is a node id', id="target-unknown"),
     pytest.param(nodelink([PAPER, METHOD], [{**USES_X, "source": ["paper_1"]}]),
@@ -158,7 +173,9 @@ def test_a_minimal_graph_exports_everywhere(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """The shapes below are bad for the one reason each names: this graph is good."""
     path = tmp_path / "graph.json"
-    path.write_text(json.dumps(nodelink([PAPER, METHOD], [USES_X])))
+    full_paper = {**PAPER, "url": "https://arxiv.org/abs/1", "year": 2020, "authors": ["A. B."]}
+    full_method = {**METHOD, "aliases": ["Y"], "wikidata": "Q1", "acronym": "X", "long_form": "Ex"}
+    path.write_text(json.dumps(nodelink([full_paper, full_method], [USES_X])))
     monkeypatch.chdir(tmp_path)
     for command in COMMANDS.values():
         result = CliRunner().invoke(main, [*command, "--graph", str(path)])

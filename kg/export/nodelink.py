@@ -16,15 +16,17 @@ from kg.export import WRITE_BUFFER
 from kg.graph.schema import (
     EVIDENCE_ATTRIBUTES,
     NODE_ATTRIBUTES,
+    OPTIONAL_ATTRIBUTES,
     PAPER_RELATIONS,
     RELATIONS,
+    STRINGS,
     Types,
 )
 
 CHUNK_ITEMS = 1000
 
 _TYPE_NAMES: dict[Types, str] = {str: "a string", int: "an integer", bool: "true or false",
-                                 (int, float): "a number"}
+                                 (int, float): "a number", STRINGS: "a list of strings"}
 
 
 def write_nodelink(graph: nx.MultiDiGraph, path: Path) -> None:
@@ -81,8 +83,9 @@ def _shape_problem(data: Any) -> str | None:
     """What first makes `data` (loaded JSON) other than what `write_nodelink` writes, or None.
 
     One pass over the nodes, then one over the links, checking what the exporters rely on:
-    each node's id, kind and NODE_ATTRIBUTES; each link's ends (node ids), relation, and
-    the evidence of a paper-to-entity link (EVIDENCE_ATTRIBUTES)."""
+    each node's id, kind and NODE_ATTRIBUTES, and the types of the OPTIONAL_ATTRIBUTES it has;
+    each link's ends (node ids), relation, and the evidence of a paper-to-entity link
+    (EVIDENCE_ATTRIBUTES)."""
     if not isinstance(data, dict):
         return f"the top level is {_json_type(data)}, not an object"
     for key in ("nodes", "links"):
@@ -116,7 +119,9 @@ def _node_problem(index: int, node: Any, kinds: dict[str, str]) -> str | None:
     if type(kind) is not str or kind not in NODE_ATTRIBUTES:
         return f'node {node_id!r} has no "kind" that is one of {", ".join(NODE_ATTRIBUTES)}'
     kinds[node_id] = kind
-    return _attribute_problem(node, NODE_ATTRIBUTES[kind], f"node {node_id!r} ({kind})")
+    name = f"node {node_id!r} ({kind})"
+    return (_attribute_problem(node, NODE_ATTRIBUTES[kind], name)
+            or _attribute_problem(node, OPTIONAL_ATTRIBUTES[kind], name, optional=True))
 
 
 def _link_problem(index: int, link: Any, kinds: dict[str, str]) -> str | None:
@@ -136,11 +141,36 @@ def _link_problem(index: int, link: Any, kinds: dict[str, str]) -> str | None:
     return None
 
 
-def _attribute_problem(item: dict[str, Any], attributes: dict[str, Types], name: str) -> str | None:
+def _attribute_problem(item: dict[str, Any], attributes: dict[str, Types], name: str,
+                       optional: bool = False) -> str | None:
+    """What is wrong with `item`'s `attributes`, or None: one missing, unless `optional`, or
+    one of another type."""
     for key, types in attributes.items():
-        if not isinstance(item.get(key), types):
+        if key not in item:
+            if optional:
+                continue
             return f'{name} has no "{key}" that is {_TYPE_NAMES[types]}'
+        if not _is_a(item[key], types):
+            return f'{name}: "{key}" is {_found(item[key])}, not {_TYPE_NAMES[types]}'
     return None
+
+
+def _is_a(value: Any, types: Types) -> bool:
+    """Whether `value` is of `types` as JSON reads it: true and false are not numbers."""
+    if types == STRINGS:
+        return isinstance(value, list) and all(map(str.__instancecheck__, value))
+    if isinstance(value, bool):
+        return types is bool
+    return isinstance(value, types)
+
+
+def _found(value: Any) -> str:
+    """`value`'s type, and for a list the type of the first item that is not a string."""
+    if isinstance(value, list):
+        odd = next((item for item in value if not isinstance(item, str)), None)
+        if odd is not None:
+            return f"a list holding {_json_type(odd)}"
+    return _json_type(value)
 
 
 def _json_type(value: Any) -> str:

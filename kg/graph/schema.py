@@ -54,6 +54,7 @@ Graph attributes
 
 from __future__ import annotations
 
+from types import GenericAlias
 from typing import Final
 
 from kg.model import ENTITY_TYPES
@@ -73,7 +74,9 @@ REPORTS_RESULT: Final = "reportsResult"
 RESULT_RELATIONS: Final = {"metric": "ofMetric", "dataset": "onDataset", "method": "forMethod"}
 RELATIONS: Final = (*PAPER_RELATIONS, REPORTS_RESULT, *RESULT_RELATIONS.values())
 
-Types = type | tuple[type, ...]
+Types = type | tuple[type, ...] | GenericAlias
+STRINGS: Final = list[str]
+"""The type of a list of strings in the tables below (a paper's authors, an entity's aliases)."""
 _ENTITY_ATTRIBUTES: Final[dict[str, Types]] = {
     "label": str, "name": str, "support": int, "proposed_in": int, "lexicon": bool}
 NODE_ATTRIBUTES: Final[dict[str, dict[str, Types]]] = {
@@ -85,6 +88,14 @@ NODE_ATTRIBUTES: Final[dict[str, dict[str, Types]]] = {
 """Of the node attributes above, those every node of each kind has, and their types: what an
 exporter reads without asking whether it is there (kg.export.nodelink checks a graph.json for
 them)."""
+_ENTITY_OPTIONAL: Final[dict[str, Types]] = {
+    "aliases": STRINGS, "wikidata": str, "acronym": str, "long_form": str}
+OPTIONAL_ATTRIBUTES: Final[dict[str, dict[str, Types]]] = {
+    "Paper": {"url": str, "year": int, "authors": STRINGS},
+    **dict.fromkeys(ENTITY_TYPES, _ENTITY_OPTIONAL),
+    "Result": {"metric": str, "dataset": str, "method": str},
+}
+"""The other node attributes above, and their types where a node has them."""
 EVIDENCE_ATTRIBUTES: Final[dict[str, Types]] = {
     "sentence": str, "start": int, "end": int, "rule": str, "mentions": int}
 """The same of a paper-to-entity edge (one of PAPER_RELATIONS from a Paper)."""
