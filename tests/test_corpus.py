@@ -198,6 +198,30 @@ def test_csv_unclosed_quote_is_an_error_not_a_swallowed_file(tmp_path: Path) -> 
     assert error_of(corpus) == f"{corpus}:2: malformed CSV (a quoted field opened in this row is never closed)"
 
 
+def test_tsv_reads_quoted_fields_and_fields_that_only_start_with_a_quote(tmp_path: Path) -> None:
+    """Tab-separated files come with CSV's quoting (pandas, spreadsheets) and without (psql,
+    scripts): a title that starts with a quoted word is the title as written, not an error."""
+    corpus = write(tmp_path / "c.tsv", 'title\tabstract\n'
+                   '"Attention" is all you need\tWe propose the "Transformer".\n'
+                   '"""Pandas"" quoted"\t"two\nlines"\n'
+                   'C\tc\n')
+    assert [(p.title, p.abstract) for p in read(corpus)] == [
+        ('"Attention" is all you need', 'We propose the "Transformer".'),
+        ('"Pandas" quoted', "two\nlines"),
+        ("C", "c"),
+    ]
+
+
+def test_tsv_quote_that_opens_a_field_over_several_lines_is_an_error(tmp_path: Path) -> None:
+    corpus = write(tmp_path / "c.tsv", 'title\tabstract\nA\t"never closed\nB\tb\n')
+    assert error_of(corpus) == f"{corpus}:2: malformed TSV (a quoted field opened in this row is never closed)"
+
+
+def test_csv_field_that_only_starts_with_a_quote_is_still_an_error(tmp_path: Path) -> None:
+    corpus = write(tmp_path / "c.csv", 'title,abstract\n"Attention" is all you need,We propose it.\n')
+    assert error_of(corpus).startswith(f"{corpus}:2: malformed CSV (")
+
+
 def test_csv_years_as_pandas_writes_them(tmp_path: Path) -> None:
     corpus = write(tmp_path / "c.csv", "title,abstract,year\nA,a,2014.0\nB,b,\n")
     assert [p.year for p in read(corpus)] == [2014, None]

@@ -8,6 +8,12 @@ The delimiter is the one that splits the header into fields that include the tit
 abstract columns, trying the format's own first (comma for csv, tab for tsv), then the
 others of comma, tab, semicolon and pipe. Reading the header this way is more reliable than `csv.Sniffer`,
 which guesses from the body, where abstracts are full of commas.
+
+Tab-separated files come both with CSV's quoting (pandas, spreadsheets: a field holding a
+tab, a line break or a quote is quoted, its quotes doubled) and without any (``psql``,
+``paste``, most scripts: a title such as ``"Attention" is all we need`` as it is). A
+tab-separated row is read with quoting where that reads it, and otherwise, when it is one
+line, as the line's tab-separated fields.
 """
 
 from __future__ import annotations
@@ -36,10 +42,25 @@ def read(path: Path, fmt: str = "csv") -> Iterator[Record]:
     else:
         return
     delimiter = header_delimiter(header_line, DELIMITERS[fmt]) or DELIMITERS[fmt]
-    rows = csv.reader(itertools.chain([header_line], (line for _, line in lines)),
-                      delimiter=delimiter, strict=True)
+    source = _Lines(itertools.chain([header_line], (line for _, line in lines)))
+    rows = csv.reader(source, delimiter=delimiter, strict=True)
     with _field_limit(MAX_TEXT_CHARS + 1):
-        yield from _records(rows, path, header_number - 1)
+        yield from _records(rows, path, header_number - 1, source if delimiter == "\t" else None)
+
+
+class _Lines:
+    """An iterator over lines that keeps the last one it gave (the csv reader's last read)."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+        self.last = ""
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        self.last = next(self._lines)
+        return self.last
 
 
 def header_delimiter(line: str, preferred: str = ",") -> str | None:
@@ -69,11 +90,12 @@ def _columns(cells: list[str], path: Path, line: int) -> list[str]:
     return names
 
 
-def _records(rows: Any, path: Path, offset: int) -> Iterator[Record]:
+def _records(rows: Any, path: Path, offset: int, unquoted: _Lines | None = None) -> Iterator[Record]:
     """Records of the rows after the header.
 
     `rows` is a `csv.reader` (its `line_num` tells where a row ends); `offset` is the
-    number of lines above the header.
+    number of lines above the header. With `unquoted`, the lines `rows` reads (a
+    tab-separated file), a one-line row that quoting does not read is split at its tabs.
     """
     header = next(rows)
     names = _columns(header, path, offset + 1)
@@ -86,7 +108,9 @@ def _records(rows: Any, path: Path, offset: int) -> Iterator[Record]:
         except StopIteration:
             return
         except csv.Error as err:
-            raise KgInputError(_csv_error(err), path, start) from None
+            cells = _split_line(unquoted, len(names)) if offset + rows.line_num == start else None
+            if cells is None:
+                raise KgInputError(_csv_error(err, "TSV" if unquoted else "CSV"), path, start) from None
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(names):
@@ -96,12 +120,20 @@ def _records(rows: Any, path: Path, offset: int) -> Iterator[Record]:
                      metadata={name: cells[index] for index, name in extra if cells[index].strip()})
 
 
-def _csv_error(err: csv.Error) -> str:
+def _split_line(lines: _Lines | None, fields: int) -> list[str] | None:
+    """The last of `lines` split at its tabs, if it has `fields` fields."""
+    if lines is None:
+        return None
+    cells = lines.last.rstrip("\r\n").split("\t")
+    return cells if len(cells) == fields else None
+
+
+def _csv_error(err: csv.Error, name: str) -> str:
     if "field larger than field limit" in str(err):
         return f"a field is longer than {MAX_TEXT_CHARS:,} characters"
     if "unexpected end of data" in str(err):
-        return "malformed CSV (a quoted field opened in this row is never closed)"
-    return f"malformed CSV ({err})"
+        return f"malformed {name} (a quoted field opened in this row is never closed)"
+    return f"malformed {name} ({err})"
 
 
 @contextmanager
