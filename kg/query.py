@@ -290,8 +290,26 @@ def load_rdflib(path: Path, graph: Any = None) -> Any:
     try:
         graph.parse(path, format=fmt)
     except Exception as err:  # rdflib's parsers raise many unrelated types on bad data
-        raise KgInputError(f"not valid {fmt} RDF ({_one_line(err)})", path) from None
+        raise KgInputError(f"not valid {fmt} RDF ({_one_line(err)})", path, _rdflib_error_line(err, path)) from None
     return graph
+
+
+def _rdflib_error_line(error: Exception, path: Path) -> int | None:
+    """The line of `path` that rdflib's `error` is about: for N-Triples and N-Quads, whose
+    parser names none, the first line pyoxigraph rejects; else the one its message names
+    (Turtle, TriG and N3: "at line 4 of <>", JSON-LD: "line 1 column 9"), if any."""
+    fmt = data_format(path)[1]
+    if fmt not in _LINE_FORMATS:
+        named = re.search(r"\bline (\d+)", str(error))
+        return int(named.group(1)) if named else None
+    import pyoxigraph
+
+    try:
+        for _ in pyoxigraph.parse(path=path, format=getattr(pyoxigraph.RdfFormat, fmt)):
+            pass
+    except SyntaxError as err:
+        return err.lineno
+    return None
 
 
 def load_oxigraph(path: Path, trusted: bool = False) -> Any:
@@ -324,7 +342,7 @@ def _bulk_load(store: Any, path: Path, trusted: bool = False) -> None:
         else:
             store.bulk_load(path=path, format=rdf_format, lenient=trusted)
     except (SyntaxError, ValueError) as err:  # bad bytes are a SyntaxError too
-        raise KgInputError(f"not valid {name} RDF ({_one_line(err)})", path) from None
+        raise KgInputError(f"not valid {name} RDF ({_one_line(err)})", path, getattr(err, "lineno", None)) from None
     except OSError as err:  # the system's refusal, not the data's: e.g. no space left for the store
         raise KgError(f"{path}: could not be loaded ({_one_line(err)})") from None
 
@@ -354,7 +372,9 @@ def _counted_from(error: SyntaxError, lines_before: int) -> SyntaxError:
     """`error` of a block that starts after `lines_before` lines, with its line in the file."""
     if error.lineno is None:
         return error
-    return SyntaxError(re.sub(r"\bline \d+", f"line {error.lineno + lines_before}", error.msg, count=1))
+    counted = SyntaxError(re.sub(r"\bline \d+", f"line {error.lineno + lines_before}", error.msg, count=1))
+    counted.lineno = error.lineno + lines_before
+    return counted
 
 
 CACHE_SUFFIX = ".oxigraph"
@@ -472,7 +492,10 @@ def _retire(cache: Path) -> None:
 
 
 def _one_line(error: object) -> str:
-    return " ".join(str(error).split())[:300]
+    """`error`'s message on one line; a SyntaxError's without the file and line that str()
+    adds, which a KgInputError names before it."""
+    text = error.msg if isinstance(error, SyntaxError) and error.msg else str(error)
+    return " ".join(text.split())[:300]
 
 
 # ---------------------------------------------------------------- running

@@ -155,7 +155,7 @@ def test_the_query_cache_failing_fails_the_build_and_leaves_the_previous_outputs
 
     monkeypatch.setattr(Export, "load", load)
     monkeypatch.setattr(plan, "JOINT_WRITERS", ())
-    with pytest.raises(KgInputError, match=r"graph.nt: not valid nt RDF \(Parser error at line 1 "):
+    with pytest.raises(KgInputError, match=r"graph.nt:1: not valid nt RDF \(Parser error at line 1 "):
         build([corpus], out, jobs=jobs)
     assert {path: (out / path).read_bytes() for path in output_files(out) if (out / path).is_file()} == before
     assert hidden_siblings(out) == []

@@ -61,7 +61,8 @@ def test_a_syntax_error_names_its_line_in_the_file_not_in_its_block(
     data.write_text("".join(lines), encoding="utf-8")
     result = CliRunner().invoke(main, ["query", "top-datasets", "--data", str(data)])
     assert result.exit_code == 2
-    assert result.stderr == (f"kg: error: {data}: not valid nt RDF (Parser error at line {len(lines) // 2 + 1} "
+    line = len(lines) // 2 + 1
+    assert result.stderr == (f"kg: error: {data}:{line}: not valid nt RDF (Parser error at line {line} "
                              "column 47: The object of a triple must be an IRI, a blank node or a literal)\n")
     assert [p.name for p in data.parent.iterdir()] == ["graph.nt"]
 
@@ -154,8 +155,19 @@ def test_bad_data_is_an_input_error_and_leaves_no_cache(tmp_path: Path) -> None:
     bad = tmp_path / "bad.nt"
     bad.write_text("<a> <b> .\n")
     result = CliRunner().invoke(main, ["query", "top-datasets", "--data", str(bad)])
-    assert result.exit_code == 2 and "not valid nt RDF" in result.stderr
+    assert result.exit_code == 2 and f"{bad}:1: not valid nt RDF" in result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["bad.nt"]
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_bad_ntriples_name_their_line_on_either_engine(engine: str, tmp_path: Path) -> None:
+    """rdflib's N-Triples parser names no line: kg finds it."""
+    bad = tmp_path / "bad.nt"
+    bad.write_text('<http://x.org/a> <http://x.org/b> "c" .\n<http://x.org/a> <http://x.org/b> "unterminated .\n'
+                   '<http://x.org/a> <http://x.org/b> "d" .\n')
+    result = CliRunner().invoke(main, ["query", "top-datasets", "--engine", engine, "--data", str(bad)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"kg: error: {bad}:2: not valid nt RDF (") and result.stderr.count("\n") == 1
 
 
 def test_a_users_file_with_an_invalid_iri_is_refused(tmp_path: Path) -> None:

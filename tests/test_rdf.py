@@ -239,7 +239,7 @@ def test_cli_validate_exit_codes(rdf_files: dict[str, Path], tmp_path: Path) -> 
     garbage = tmp_path / "garbage.ttl"
     garbage.write_text("this is not turtle <<<")
     unparseable = runner.invoke(main, ["validate", str(garbage)])
-    assert unparseable.exit_code == 2 and "garbage.ttl: not valid turtle RDF" in unparseable.stderr
+    assert unparseable.exit_code == 2 and "garbage.ttl:1: not valid turtle RDF" in unparseable.stderr
     missing = runner.invoke(main, ["validate", str(tmp_path / "missing.nt")])
     assert missing.exit_code == 2 and "no such RDF file" in missing.stderr
 
