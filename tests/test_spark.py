@@ -13,6 +13,8 @@ import itertools
 import json
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -205,3 +207,18 @@ def test_missing_input_is_an_input_error(spark, tmp_path: Path) -> None:
 
     with pytest.raises(KgInputError, match="no such file"):
         spark_build([str(tmp_path / "absent-*.jsonl")], str(tmp_path / "out"), spark=spark)
+
+
+def test_bad_input_is_one_error_line_without_spark_traces(spark, tmp_path: Path) -> None:
+    """Run as a user runs it, Spark started by kg itself: a bad file's error is kg's one line,
+    not preceded by Spark's logs of the failed task (its Python and Java traces)."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text('title,abstract\nA,"never closed\nB,b\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "kg", "extract", "--engine", "spark", str(bad),
+                             "-o", str(tmp_path / "parts")], capture_output=True, text=True,
+                            env={**os.environ, "SPARK_LOCAL_IP": "127.0.0.1"}, timeout=300)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines[-1] == f"kg: error: file:{bad}:2: malformed CSV (a quoted field opened in this row is never closed)"
+    assert not [line for line in lines if "Traceback" in line or " WARN " in line or " ERROR " in line]
+    assert not (tmp_path / "parts").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.errors import KgInputError
@@ -11,6 +12,9 @@ from kg.errors import KgInputError
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
+LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
+"""Spark's log settings when kg starts it: errors only, without the failed tasks' traces that
+kg's one-line error for a bad input would otherwise follow."""
 PARTITIONS_CONF = "spark.kg.partitions"
 """Partitions of the papers for extraction and of every output (default: 2 x the cluster's
 default parallelism). Set it with ``--conf spark.kg.partitions=N``."""
@@ -22,6 +26,9 @@ def spark_session(conf: dict[str, str] | None = None) -> SparkSession:
 
     In local mode the Python workers run this interpreter, where kg is installed, unless
     PYSPARK_PYTHON names another; on a cluster that is the submitter's to set (docs/spark.md).
+    In local mode Spark also logs to the console as LOG_CONFIG says, unless `conf` sets the
+    driver's Java options, and shows its progress bar only on a terminal (elsewhere its
+    carriage returns would run into the next line, e.g. kg's error).
     """
     try:
         from pyspark.sql import SparkSession
@@ -31,6 +38,8 @@ def spark_session(conf: dict[str, str] | None = None) -> SparkSession:
     settings = {"spark.app.name": "kg", **(conf or {})}
     if _runs_locally(settings):
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        settings.setdefault("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={LOG_CONFIG.as_uri()}")
+        settings.setdefault("spark.ui.showConsoleProgress", str(sys.stderr.isatty()).lower())
     builder = SparkSession.builder
     for key, value in settings.items():
         builder = builder.config(key, value)
