@@ -11,7 +11,6 @@ warm-up pass, so other load on the machine disturbs the figures little.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 from pathlib import Path
@@ -19,16 +18,17 @@ from pathlib import Path
 import spacy
 from common import best_cpu_time
 
+from kg.corpus import read_papers
 from kg.extract import Extractor
 from kg.model import Paper
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = ROOT.parent / "shared" / "data" / "hf_papers_listing.jsonl"
+DEFAULT_CORPUS = ROOT / "kg" / "data" / "hf_papers_listing.txt"
+"""The bundled listing, in the repository."""
 
 
 def load_papers(path: Path, count: int) -> list[Paper]:
-    with open(path, encoding="utf-8") as handle:
-        base = [Paper(d["id"], d["title"], d["abstract"]) for d in map(json.loads, handle) if d]
+    base = list(read_papers([path]))
     return [base[i % len(base)] for i in range(count)]
 
 

@@ -1,7 +1,7 @@
 """How fast the graph is built and written as RDF, and how fast the bundled queries run, as
 the corpus grows; peak memory of each step. Synthetic extractions (no extractor).
 
-Also `kg build`'s whole export stage (`kg.build.write_exports`: every export and the query
+Also `kg build`'s whole export stage (`kg.workflow.write_exports`: every export and the query
 cache of graph.nt) with one process and with two (`--jobs 2` forks one child), wall time.
 
     /work/venv/bin/python bench/bench_graph.py [--papers 1000 10000 100000]
@@ -55,7 +55,7 @@ def synthetic(papers: int, seed: int = 0):
 
 def run_size(papers: int) -> dict:
     """Child process: build, write, query; timings in seconds, sizes in bytes."""
-    from kg.build import write_exports
+    from kg.workflow import write_exports
     from kg.export.rdf import (
         write_jsonld,
         write_ntriples,

@@ -251,7 +251,7 @@ def _same(a: Path, b: Path) -> bool:
     """Whether two outputs (files, or folders: every file but the hidden query cache) are identical."""
     if a.is_file():
         return filecmp.cmp(a, b, shallow=False)
-    from kg.build import output_files
+    from kg.workflow import output_files
 
     files = output_files(a)
     return files == output_files(b) and all(filecmp.cmp(a / f, b / f, shallow=False) for f in files)

@@ -2,10 +2,13 @@
 
 The Python API mirrors the command line::
 
-    from kg import read_papers, Extractor, build_graph, build
+    from kg import read_papers, Extractor, build_graph, build, run_query
+    from kg.workflow import extract
     papers = list(read_papers(["papers.jsonl"]))
     graph = build_graph(Extractor().pipe(papers))
     build(["papers.jsonl"], "outputs")          # everything `kg build` writes
+    extract(["papers.jsonl"], "extractions.jsonl")   # what `kg extract` writes
+    columns, rows = run_query("top-datasets", "outputs/graph.nt")
 
 Names are imported on first use so that `kg --help` does not load spaCy.
 """
@@ -21,7 +24,7 @@ _LAZY = {
     "read_papers": "kg.corpus",
     "Extractor": "kg.extract",
     "build_graph": "kg.graph",
-    "build": "kg.build",
+    "build": "kg.workflow",
     "run_query": "kg.query",
 }
 

@@ -21,7 +21,7 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def bundled_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`kg build` of the bundled listing, made once per session; tests must not modify it."""
-    from kg.build import build
+    from kg.workflow import build
 
     out = tmp_path_factory.mktemp("bundled") / "outputs"
     build([], out)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -53,7 +55,7 @@ def test_stats_json_summarises_the_graph(bundled_build: Path) -> None:
 
 
 def test_build_is_deterministic(bundled_build: Path, tmp_path: Path) -> None:
-    from kg.build import build
+    from kg.workflow import build
 
     build([], tmp_path / "again")
     first, again = output_files(bundled_build), output_files(tmp_path / "again")
@@ -83,7 +85,7 @@ def test_quiet_build_prints_nothing(tmp_path: Path, shared_data: Path) -> None:
 
 def test_failed_export_keeps_previous_outputs(tmp_path: Path, shared_data: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from kg.build import build
+    from kg.workflow import build
 
     corpus, out = _two_papers(tmp_path, shared_data), tmp_path / "out"
     build([corpus], out)
@@ -129,13 +131,34 @@ def test_shipped_outputs_are_the_bundled_build(bundled_build: Path) -> None:
 
 
 def test_bad_base_iri_is_refused_before_extraction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kg import build as build_module
+    from kg import workflow
     from kg.errors import KgInputError
 
     def extract_papers(*args, **kwargs):
         pytest.fail("papers were extracted before the base IRI was checked")
 
-    monkeypatch.setattr(build_module, "extract_papers", extract_papers)
+    monkeypatch.setattr(workflow, "extract_papers", extract_papers)
     with pytest.raises(KgInputError, match="base IRI 'no-scheme/'"):
-        build_module.build([], tmp_path / "out", base_iri="no-scheme/")
+        workflow.build([], tmp_path / "out", base_iri="no-scheme/")
     assert not (tmp_path / "out").exists()
+
+
+def test_the_readme_python_api_runs_in_a_fresh_interpreter(tmp_path: Path) -> None:
+    """`from kg import build` gives the function (a submodule of that name used to shadow it),
+    and the README's API lines run as shown."""
+    corpus = tmp_path / "papers.jsonl"
+    corpus.write_text(json.dumps({"id": "p1", "title": "ResNet on CIFAR-10",
+                                  "abstract": "We train ResNet on CIFAR-10 and reach 95.1% accuracy."}) + "\n")
+    script = ("import kg.workflow, kg.query\n"  # imported first, as the command line does
+              "from kg import read_papers, Extractor, build_graph, build, run_query\n"
+              "from kg.workflow import extract\n"
+              "papers = list(read_papers(['papers.jsonl']))\n"
+              "graph = build_graph(Extractor().pipe(papers))\n"
+              "build(['papers.jsonl'], 'outputs')\n"
+              "extract(['papers.jsonl'], 'extractions.jsonl')\n"
+              "columns, rows = run_query('top-datasets', 'outputs/graph.nt')\n"
+              "print(graph.number_of_nodes(), columns, rows)\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "CIFAR-10" in result.stdout
+    assert (tmp_path / "outputs" / "graph.nt").is_file() and (tmp_path / "extractions.jsonl").is_file()

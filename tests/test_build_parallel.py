@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 import kg.export
 import kg.query
-from kg.build import build
+from kg.workflow import build
 from kg.cli import INTERRUPTED, main
 from kg.corpus import read_papers
 from kg.errors import KgInputError, KgWorkerError
@@ -127,7 +127,7 @@ def test_a_script_without_a_main_guard_builds_once(corpus: Path, tmp_path: Path)
     """The query cache's process does not import the caller's main module again (as
     multiprocessing's "spawn" would: the script's build would run in it a second time)."""
     script = tmp_path / "script.py"
-    script.write_text("from kg.build import build\n"
+    script.write_text("from kg.workflow import build\n"
                       f"build([{str(corpus)!r}], {str(tmp_path / 'out')!r})\n"
                       "print('built')\n")
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300,

@@ -158,7 +158,7 @@ def test_a_missing_spacy_model_is_one_line_with_jobs_too(tmp_path: Path, monkeyp
 @pytest.fixture
 def no_extraction(monkeypatch: pytest.MonkeyPatch) -> None:
     """`kg extract` without the extractor: each paper with nothing found, to test reading alone."""
-    monkeypatch.setattr("kg.build.extract_papers",
+    monkeypatch.setattr("kg.workflow.extract_papers",
                         lambda papers, spacy_model=None, progress=None, jobs=1: [PaperExtraction(p) for p in papers])
 
 

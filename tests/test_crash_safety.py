@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
+from kg.workflow import build
 from kg.cli import INTERRUPTED
 from kg.corpus import read_papers
 from kg.staging import staged_directory, sweep_stale

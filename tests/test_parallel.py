@@ -17,7 +17,7 @@ import psutil
 import pytest
 from click.testing import CliRunner
 
-from kg.build import extract_papers
+from kg.workflow import extract_papers
 from kg.cli import main
 from kg.corpus import read_papers
 from kg.errors import KgWorkerError
@@ -95,7 +95,7 @@ def test_a_script_without_a_main_guard_is_told_to_add_one(papers: list, tmp_path
     corpus.write_text("".join(json.dumps({"id": p.id, "title": p.title, "abstract": p.abstract}) + "\n"
                               for p in papers))
     script = tmp_path / "script.py"
-    script.write_text("from kg.build import extract\n"
+    script.write_text("from kg.workflow import extract\n"
                       f"extract([{str(corpus)!r}], {str(tmp_path / 'out.jsonl')!r}, jobs=2)\n")
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300,
                             cwd=Path(__file__).resolve().parent.parent)
@@ -107,13 +107,13 @@ def test_a_script_without_a_main_guard_is_told_to_add_one(papers: list, tmp_path
 
 
 def test_cli_reports_a_dead_worker_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kg import build
+    from kg import workflow
 
     def dying(*args, **kwargs):
         raise KgWorkerError("an extraction worker process died")
         yield
 
-    monkeypatch.setattr(build, "extract_papers", dying)
+    monkeypatch.setattr(workflow, "extract_papers", dying)
     result = CliRunner().invoke(main, ["build", "-o", str(tmp_path / "out"), "--jobs", "2"])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == ["kg: error: an extraction worker process died"]
@@ -149,10 +149,10 @@ def test_by_default_small_inputs_take_one_process_and_large_ones_a_process_per_c
 @pytest.mark.parametrize("command", ["build", "extract"])
 def test_the_cli_uses_the_default_jobs_unless_told(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                    command: str) -> None:
-    import kg.build
+    import kg.workflow
 
     given: list[int] = []
-    monkeypatch.setattr(kg.build, command, lambda *args, jobs, **options: given.append(jobs) or {})
+    monkeypatch.setattr(kg.workflow, command, lambda *args, jobs, **options: given.append(jobs) or {})
     monkeypatch.setattr("kg.cli.build.default_jobs", lambda inputs: 5 if inputs == ("a.jsonl",) else 0)
     monkeypatch.setattr("kg.cli.build.format_summary", lambda stats, out_dir: "")
     for jobs in ([], ["--jobs", "2"]):

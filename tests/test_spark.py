@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.build import build, extract_papers
 from kg.cli import main
 from kg.corpus import read_papers
 from kg.errors import KgInputError
 from kg.model import Paper
+from kg.workflow import build, extract_papers
 
 pytestmark = pytest.mark.spark
 
@@ -222,3 +222,24 @@ def test_bad_input_is_one_error_line_without_spark_traces(spark, tmp_path: Path)
     assert lines[-1] == f"kg: error: file:{bad}:2: malformed CSV (a quoted field opened in this row is never closed)"
     assert not [line for line in lines if "Traceback" in line or " WARN " in line or " ERROR " in line]
     assert not (tmp_path / "parts").exists()
+
+
+def test_an_output_directory_is_replaced_only_when_it_holds_an_earlier_output(spark, tmp_path: Path) -> None:
+    """Replacing the output directory deletes it whole: a directory holding anything else (the
+    input, the user's notes) is refused, with nothing deleted; an earlier output is replaced."""
+    from kg.spark import build as spark_build
+    from kg.spark import extract as spark_extract
+
+    corpus = tmp_path / "papers.jsonl"
+    _write_jsonl(corpus, list(read_papers([]))[:3])
+    out = tmp_path / "out"
+    for _ in range(2):
+        spark_build([str(corpus)], str(out), spark=spark)
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "extractions", "graph.nt", "neo4j", "stats.json"]
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(KgInputError, match=r"is a directory that is not an earlier kg output \(it holds 'notes.txt'\)"):
+        spark_build([str(corpus)], str(out), spark=spark)
+    with pytest.raises(KgInputError, match="not an earlier kg output"):
+        spark_extract([str(corpus)], str(tmp_path), spark=spark)
+    assert (out / "notes.txt").read_text() == "mine" and corpus.exists()

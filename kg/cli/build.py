@@ -20,7 +20,7 @@ model_option = click.option("--spacy-model", default=None, metavar="NAME",
                             help="An installed trained spaCy pipeline to add POS/parser (optional).")
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 engine_option = click.option("--engine", type=click.Choice(("local", "spark")), default="local", show_default=True,
-                             help="spark: run on Apache Spark (pip install 'kg[spark]'); INPUTS may be globs "
+                             help="spark: run on Apache Spark (pip install '.[spark]' in kg's checkout); INPUTS may be globs "
                                   "or Hadoop URIs and outputs are part files (docs/spark.md).")
 
 
@@ -71,7 +71,7 @@ def build(inputs: tuple[str, ...], out_dir: str, fmt: str | None, base_iri: str 
           max_nodes: int | None, spacy_model: str | None, jobs: int | None, no_query_cache: bool,
           engine: str, quiet: bool) -> None:
     """Read INPUT files (default: the bundled listing of 188 papers) and write every export."""
-    from kg.build import build as run_build
+    from kg.workflow import build as run_build
 
     if engine == "spark":
         from kg.spark import build as spark_build
@@ -123,7 +123,7 @@ def extract(inputs: tuple[str, ...], out_file: str, fmt: str | None, spacy_model
 
         spark_extract(inputs, out_file, fmt=fmt, spacy_model=spacy_model, warn=warn)
         return
-    from kg.build import extract as run_extract
+    from kg.workflow import extract as run_extract
 
     run_extract(inputs, out_file, fmt=fmt, spacy_model=spacy_model, progress=progress_bar(quiet),
                 warn=warn, jobs=jobs or default_jobs(inputs))

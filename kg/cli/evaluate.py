@@ -16,8 +16,9 @@ from kg.eval import evaluate_files, format_misses, format_table
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable scores (and misses) as JSON.")
 @click.option("--misses", is_flag=True, help="List false negatives and false positives per paper.")
 def eval_command(gold: Path, pred: Path, as_json: bool, misses: bool) -> None:
-    """Score PRED (a `kg extract` file) against GOLD (ANNOTATION.md format): P/R/F1 per type,
-    micro, type-agnostic, proposed and results, strict and lenient."""
+    """Score PRED (a `kg extract` file) against GOLD (JSON Lines: per paper its id, entities with
+    type, names and proposed, results, and an optional ignore list): P/R/F1 per type, micro,
+    type-agnostic, proposed and results, strict and lenient."""
     evaluation = evaluate_files(gold, pred)
     if as_json:
         data = evaluation.to_dict()

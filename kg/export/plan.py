@@ -223,7 +223,7 @@ class _CacheProcess:
     Not forked: a forked child would keep the graph's pages shared, and each page the writers
     here touch meanwhile (reference counts) would then be copied, up to the whole graph twice
     in memory. Not multiprocessing's "spawn" either, which imports the caller's main module
-    again: a script calling `kg.build.build` without a ``__main__`` guard would build twice.
+    again: a script calling `kg.workflow.build` without a ``__main__`` guard would build twice.
     The new process imports kg from where this one did, and holds only the store's bulk load."""
 
     def __init__(self, data: Path) -> None:

@@ -1,7 +1,7 @@
 """The same build on Apache Spark (`kg build --engine spark`, `kg extract --engine spark`).
 
-Install with the ``spark`` extra (``pip install 'kg[spark]'``, which brings pyspark; Spark
-also needs a Java runtime). The stages and what runs where:
+Install with the ``spark`` extra (``pip install '.[spark]'`` in kg's checkout, which brings
+pyspark; Spark also needs a Java runtime). The stages and what runs where:
 
     read      one task per input file: the file's bytes go through kg.corpus's reader for
               its format, so every format and every input check is the single-machine one

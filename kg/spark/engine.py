@@ -11,7 +11,14 @@ from kg.export.rdf import DEFAULT_BASE_IRI, header_subject
 from kg.spark.export import write_neo4j_parts, write_ntriples_parts
 from kg.spark.extraction import extraction_lines, planned_papers
 from kg.spark.graph import assemble, graph_stats
-from kg.spark.io import FileSystem, input_errors, read_papers, save_parts, staged_output
+from kg.spark.io import (
+    FileSystem,
+    input_errors,
+    is_spark_file,
+    read_papers,
+    save_parts,
+    staged_output,
+)
 from kg.spark.resolve import resolve
 from kg.spark.session import partitions, spark_session
 
@@ -33,9 +40,17 @@ def extract(sources: Sequence[str | Path], out_dir: str | Path, *, fmt: str | No
     with input_errors():
         papers = read_papers(spark, sources, fmt, warn)
         count = papers.count()
-        with staged_output(spark, str(out_dir)) as staging:
+        with staged_output(spark, str(out_dir), _extraction_file) as staging:
             save_parts(extraction_lines(papers, spacy_model, partitions(spark)), staging, partitions(spark))
     return count
+
+
+def _extraction_file(name: str) -> bool:
+    return name.startswith("part-") or is_spark_file(name)
+
+
+def _build_file(name: str) -> bool:
+    return name in (*OUTPUTS, "stats.json") or is_spark_file(name)
 
 
 def build(sources: Sequence[str | Path], out_dir: str | Path = "outputs", *, fmt: str | None = None,
@@ -63,7 +78,7 @@ def build(sources: Sequence[str | Path], out_dir: str | Path = "outputs", *, fmt
         nodes, edges = assemble(planned, assignments, entity_nodes)
         nodes, edges = nodes.persist(), edges.persist()
         stats = graph_stats(nodes, edges, records.count())
-        with staged_output(spark, str(out_dir)) as staging:
+        with staged_output(spark, str(out_dir), _build_file) as staging:
             save_parts(planned.selectExpr("paper_id AS key", "extraction AS text"), f"{staging}/extractions", parts)
             write_ntriples_parts(nodes, edges, f"{staging}/graph.nt", base_iri, parts)
             write_neo4j_parts(nodes, edges, f"{staging}/neo4j", parts)

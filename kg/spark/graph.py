@@ -44,7 +44,7 @@ def _paper_rows(row: Row) -> Iterator[tuple[bool, str, str, str | None, bytes]]:
 
 
 def graph_stats(nodes: DataFrame, edges: DataFrame, mentions: int) -> dict[str, Any]:
-    """kg.build.graph_stats, counted by the cluster: the summary of stats.json."""
+    """kg.workflow.graph_stats, counted by the cluster: the summary of stats.json."""
     kinds = Counter({row.kind: row["count"] for row in nodes.groupBy("kind").count().collect()})
     relations = {row.relation: row["count"] for row in edges.groupBy("relation").count().collect()}
     papers, results = kinds.pop("Paper", 0), kinds.pop("Result", 0)

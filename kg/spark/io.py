@@ -165,6 +165,15 @@ class FileSystem:
     def is_dir(self, uri: str) -> bool:
         return bool(self.fs.getFileStatus(self.path(uri)).isDirectory())
 
+    def names(self, uri: str) -> list[str]:
+        """The names of the entries of the directory `uri`."""
+        return [str(status.getPath().getName()) for status in self.fs.listStatus(self.path(uri))]
+
+    def local_path(self, uri: str) -> Path | None:
+        """`uri` as an absolute local path, when it is on the local file system."""
+        qualified = self.fs.makeQualified(self.path(uri)).toUri()
+        return Path(str(qualified.getPath())) if str(qualified.getScheme()) == "file" else None
+
 
 def list_files(spark: SparkSession, pattern: str) -> list[str]:
     """The files a path or glob names (a directory names the files in it)."""
@@ -180,15 +189,19 @@ def list_files(spark: SparkSession, pattern: str) -> list[str]:
 
 
 @contextmanager
-def staged_output(spark: SparkSession, target: str) -> Iterator[str]:
-    """Yield a staging directory URI beside `target`; on success it replaces `target`."""
+def staged_output(spark: SparkSession, target: str, ours: Callable[[str], bool]) -> Iterator[str]:
+    """Yield a staging directory URI beside `target`; on success it replaces `target`.
+
+    An existing `target` is replaced only when every name in it is `ours` (an earlier output):
+    replacing it deletes it whole, which for another directory would delete the rest (the
+    input perhaps). Nor is the current directory, or one holding it, replaced."""
     target = target.rstrip("/")
     parent, _, name = target.rpartition("/")
     prefix = f"{parent}/" if parent or target.startswith("/") else ""
     staging, retired = f"{prefix}.{name}.kg-staging", f"{prefix}.{name}.kg-old"
     fs = FileSystem(spark, target)
-    if fs.exists(target) and not fs.is_dir(target):
-        raise KgInputError(f"{target} exists and is not a directory")
+    if fs.exists(target):
+        _check_replaceable(fs, target, ours)
     fs.delete(staging)
     try:
         yield staging
@@ -199,6 +212,25 @@ def staged_output(spark: SparkSession, target: str) -> Iterator[str]:
         fs.delete(retired)
     finally:
         fs.delete(staging)
+
+
+def _check_replaceable(fs: FileSystem, target: str, ours: Callable[[str], bool]) -> None:
+    if not fs.is_dir(target):
+        raise KgInputError("exists and is not a directory; not replacing it (choose a new -o)", target)
+    local = fs.local_path(target)
+    if local is not None and Path.cwd().is_relative_to(local):
+        raise KgInputError("holds the current directory, and the output directory is replaced as a whole; "
+                           "not replacing it (choose a new -o)", target)
+    foreign = sorted(name for name in fs.names(target) if not ours(name))
+    if foreign:
+        raise KgInputError(f"is a directory that is not an earlier kg output (it holds {foreign[0]!r}"
+                           f"{f' and {len(foreign) - 1} more' if len(foreign) > 1 else ''}); "
+                           "not replacing it (choose a new -o)", target)
+
+
+def is_spark_file(name: str) -> bool:
+    """A file Hadoop writes beside the parts: the _SUCCESS marker, a checksum (.NAME.crc)."""
+    return name == "_SUCCESS" or (name.startswith(".") and name.endswith(".crc"))
 
 
 def save_parts(lines: DataFrame, uri: str, partitions: int) -> None:

@@ -33,7 +33,7 @@ def spark_session(conf: dict[str, str] | None = None) -> SparkSession:
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        raise KgInputError("--engine spark needs pyspark: pip install 'kg[spark]' "
+        raise KgInputError("--engine spark needs pyspark: pip install '.[spark]' in kg's checkout "
                            "(and a Java runtime, 17 or later)") from None
     settings = {"spark.app.name": "kg", **(conf or {})}
     if _runs_locally(settings):
