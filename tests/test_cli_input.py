@@ -206,3 +206,17 @@ def test_extract_refuses_to_write_over_its_input(tmp_path: Path, monkeypatch: py
     assert (result.exit_code, result.stderr.splitlines()) == (2, [
         "kg: error: ./papers.jsonl: is also an input, which the extractions would replace (choose another -o)"])
     assert tree(tmp_path) == before
+
+
+@pytest.mark.parametrize(("command", "option"), [
+    (["build"], ["--jobs", "2"]), (["build"], ["--max-nodes", "10"]), (["build"], ["--no-query-cache"]),
+    (["extract", "-o", "x"], ["-j", "1"]),
+])
+def test_single_machine_options_are_refused_with_the_spark_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  command: list[str], option: list[str]) -> None:
+    """Spark has its own settings for how much runs at once: an option it would ignore is an error."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, [*command, "--engine", "spark", *option])
+    assert result.exit_code == 2
+    assert f"{option[0] if option[0] != '-j' else '--jobs'} does not apply to --engine spark" in result.stderr
+    assert list(tmp_path.iterdir()) == []

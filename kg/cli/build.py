@@ -48,6 +48,16 @@ def warn(message: str) -> None:
     click.echo(f"kg: warning: {message}", err=True)
 
 
+def refuse_local_options(**given: object) -> None:
+    """A usage error for the first single-machine option given (not None or False) with
+    --engine spark, which would otherwise be ignored without a word."""
+    for name, value in given.items():
+        if value not in (None, False):
+            option = "--" + name.replace("_", "-")
+            raise click.UsageError(f"{option} does not apply to --engine spark "
+                                   "(Spark's own settings say how much runs at once: docs/spark.md)")
+
+
 @click.command()
 @input_args
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False),
@@ -74,6 +84,7 @@ def build(inputs: tuple[str, ...], out_dir: str, fmt: str | None, base_iri: str 
     from kg.workflow import build as run_build
 
     if engine == "spark":
+        refuse_local_options(max_nodes=max_nodes, jobs=jobs, no_query_cache=no_query_cache)
         from kg.spark import build as spark_build
 
         stats = spark_build(inputs, out_dir, fmt=fmt, base_iri=base_iri, spacy_model=spacy_model, warn=warn)
@@ -119,6 +130,7 @@ def extract(inputs: tuple[str, ...], out_file: str, fmt: str | None, spacy_model
     """Write what extraction finds in each paper of INPUT files as JSON Lines, a line per
     paper as it is extracted (the file appears only when complete)."""
     if engine == "spark":
+        refuse_local_options(jobs=jobs)
         from kg.spark import extract as spark_extract
 
         spark_extract(inputs, out_file, fmt=fmt, spacy_model=spacy_model, warn=warn)
