@@ -13,7 +13,7 @@ import networkx as nx
 
 from kg.corpus import read_papers
 from kg.errors import KgInputError
-from kg.export import EXPORTS, ON_REQUEST
+from kg.export import EXPORTS, ON_REQUEST, WRITE_BUFFER
 from kg.export.plan import write_exports
 from kg.export.rdf import check_base_iri
 from kg.graph import build_graph
@@ -54,9 +54,11 @@ def extract(sources: Sequence[str | Path], out_file: str | Path, *, fmt: str | N
                                        for source in sources):
         raise KgInputError("is also an input, which the extractions would replace (choose another -o)", out_file)
     papers = read_papers(sources, fmt=fmt, warn=warn)
-    with staged_file(Path(out_file)) as staging, open(staging, "w", encoding="utf-8") as out:
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps makes an encoder per call
+    with (staged_file(Path(out_file)) as staging,
+          open(staging, "w", encoding="utf-8", buffering=WRITE_BUFFER) as out):
         for extraction in extract_papers(papers, spacy_model, progress, jobs=jobs):
-            out.write(json.dumps(extraction.to_dict(), ensure_ascii=False) + "\n")
+            out.write(encode(extraction.to_dict()) + "\n")
 
 
 def graph_stats(graph: nx.MultiDiGraph) -> dict[str, Any]:
