@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import bz2
 import csv
+import gzip
 import json
+import lzma
+import os
+import threading
 from importlib.resources import as_file
 from pathlib import Path
 
@@ -412,3 +417,47 @@ def test_empty_corpus_is_an_error_after_every_input_is_read(tmp_path: Path) -> N
     empty = write(tmp_path / "empty.jsonl", "\n\n")
     header_only = write(tmp_path / "h.csv", "title,abstract\n")
     assert error_of(empty, header_only) == f"no papers found in {empty}, {header_only}"
+
+
+# --- compressed files ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("suffix", "compress"), [
+    (".gz", gzip.compress), (".bz2", bz2.compress), (".xz", lzma.compress)])
+@pytest.mark.parametrize("name", ["papers.jsonl", "papers.tsv", "arxiv_query.xml", "listing.txt"])
+def test_a_compressed_file_reads_as_what_it_holds(tmp_path: Path, name: str, suffix: str, compress) -> None:
+    """By the suffix before the compression's (papers.jsonl.gz is JSON Lines), and without any
+    suffix by its content, decompressed."""
+    compressed = tmp_path / (name + suffix)
+    compressed.write_bytes(compress((DATA / name).read_bytes()))
+    unnamed = tmp_path / "download"
+    unnamed.write_bytes(compressed.read_bytes())
+    assert read(compressed) == read(unnamed) == read(DATA / name) != []
+
+
+def test_damaged_compressed_data_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    corpus = tmp_path / "papers.jsonl.gz"
+    corpus.write_bytes(gzip.compress((DATA / "papers.jsonl").read_bytes())[:60])
+    assert error_of(corpus).startswith(f"{corpus}: damaged gzip data (")
+
+
+def test_errors_in_a_compressed_file_name_the_line_of_its_text(tmp_path: Path) -> None:
+    corpus = tmp_path / "papers.jsonl.gz"
+    corpus.write_bytes(gzip.compress(b'{"title": "A", "abstract": "a"}\n{"title": \n'))
+    assert error_of(corpus).startswith(f"{corpus}:2: malformed JSON")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("compress", [gzip.compress, lambda data: data], ids=["gzip", "plain"])
+def test_a_named_pipe_is_read_once(tmp_path: Path, compress) -> None:
+    """`kg build --format jsonl <(zcat ...)`: a pipe's first bytes are looked at, not consumed."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    data = compress((DATA / "papers.jsonl").read_bytes())
+    writer = threading.Thread(target=fifo.write_bytes, args=(data,))
+    writer.start()
+    try:
+        papers = read(fifo, fmt="jsonl")
+    finally:
+        writer.join(timeout=10)
+    assert [p.title for p in papers] == [p.title for p in read(DATA / "papers.jsonl")]

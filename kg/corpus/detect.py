@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.corpus.delimited import header_delimiter
-from kg.corpus.source import open_binary
+from kg.corpus.source import COMPRESSED_SUFFIXES, open_binary
 
 EXTENSIONS = {
     ".txt": "listing",
@@ -18,14 +18,21 @@ _SNIFF_BYTES = 1 << 16
 
 
 def detect_format(path: Path) -> str:
-    """The format of `path`: by extension when it names one, else by content.
+    """The format of `path`: by extension when it names one (before a compression suffix),
+    else by content (decompressed).
 
     Content: a first non-blank character ``{`` or ``[`` is JSON Lines, ``<`` an arXiv
     feed; a first line with title and abstract columns is CSV (TSV when tab-separated);
     anything else is a listing.
     """
-    by_extension = EXTENSIONS.get(Path(path).suffix.lower())
+    by_extension = EXTENSIONS.get(format_suffix(Path(path)))
     return by_extension or sniff_format(path)
+
+
+def format_suffix(path: Path) -> str:
+    """The extension that names the format, lower-cased: of ``papers.jsonl.gz``, ``.jsonl``."""
+    suffix = path.suffix.lower()
+    return Path(path.stem).suffix.lower() if suffix in COMPRESSED_SUFFIXES else suffix
 
 
 def sniff_format(path: Path) -> str:

@@ -3,12 +3,21 @@
 Readers stream: a file is read one line at a time, never whole, so a 100 MB corpus costs
 the memory of its longest line. Line endings (``\\r\\n``, ``\\r``, ``\\n``) are normalised
 to ``\\n`` and a leading UTF-8 byte-order mark is dropped; nothing else is changed.
+
+A file compressed with gzip, bzip2 or xz (as corpus dumps often are: ``papers.jsonl.gz``)
+is read as what it holds, whatever its name: it is recognised by its first bytes and
+decompressed as it is read. Line numbers in errors are those of the decompressed text.
 """
 
 from __future__ import annotations
 
+import bz2
+import gzip
+import io
+import lzma
 import re
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,10 +36,21 @@ class NotUtf8Error(KgInputError):
         self.line = line
 
 
+COMPRESSIONS: dict[bytes, tuple[str, Callable[[BinaryIO], BinaryIO]]] = {
+    b"\x1f\x8b": ("gzip", lambda raw: gzip.GzipFile(fileobj=raw)),
+    **{b"BZh%d" % level: ("bzip2", bz2.BZ2File) for level in range(1, 10)},
+    b"\xfd7zXZ\x00": ("xz", lambda raw: lzma.LZMAFile(raw)),
+}
+"""First bytes of a compressed file -> (its format, its decompressing reader over the raw stream)."""
+COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz")
+"""File name endings of those formats: the name's format is the suffix before (kg.corpus.detect)."""
+
+
 def open_binary(path: Path) -> BinaryIO:
-    """Open `path` for reading, turning the usual OS errors into one-line input errors."""
+    """Open `path` for reading, decompressed if it is compressed (COMPRESSIONS), turning the
+    usual OS errors, and damaged compressed data, into one-line input errors."""
     try:
-        return open(path, "rb")
+        stream = open(path, "rb")
     except FileNotFoundError:
         raise KgInputError("no such file", path) from None
     except IsADirectoryError:
@@ -39,6 +59,33 @@ def open_binary(path: Path) -> BinaryIO:
         raise KgInputError("permission denied", path) from None
     except OSError as err:
         raise KgInputError(f"cannot read ({err.strerror or err})", path) from None
+    head = stream.peek(6)[:6]  # not read: a pipe cannot be opened again
+    for magic, (name, opener) in COMPRESSIONS.items():
+        if head.startswith(magic):
+            return io.BufferedReader(_Decompressed(stream, opener(stream), name, path))
+    return stream
+
+
+class _Decompressed(io.RawIOBase):
+    """A decompressing stream whose damaged or cut-short data is a KgInputError naming the file;
+    closing it closes the file too."""
+
+    def __init__(self, raw: BinaryIO, stream: BinaryIO, name: str, path: Path) -> None:
+        self._raw, self._stream, self._name, self._path = raw, stream, name, path
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        try:
+            return self._stream.readinto(buffer)  # type: ignore[attr-defined]
+        except (OSError, EOFError, lzma.LZMAError, zlib.error) as err:
+            raise KgInputError(f"damaged {self._name} data ({err})", self._path) from None
+
+    def close(self) -> None:
+        self._stream.close()
+        self._raw.close()
+        super().close()
 
 
 def read_lines(path: Path) -> Iterator[str]:
