@@ -17,13 +17,33 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from kg.errors import KgInputError
 
 STAGING = "kg"
 RETIRED = "old"
 _HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def check_replaceable(target: str | Path, *, local: Path | None, is_dir: bool,
+                      names: Callable[[], Iterable[str]], ours: Callable[[str], bool], earlier: str) -> None:
+    """Refuse to replace the existing output directory `target` as a whole, which deletes what
+    it holds: when it is not a directory, when it holds anything but `ours` (it is not an
+    `earlier` output: the input perhaps, the user's notes), or when, at the local path `local`
+    (None: not on this machine), it holds the current directory. `names` lists its entries."""
+    if local is not None and Path.cwd().is_relative_to(local):  # the shell would be left in a deleted directory
+        raise KgInputError("holds the current directory, and a build replaces its output directory "
+                           "as a whole; not replacing it (choose a new -o)", target)
+    if not is_dir:
+        raise KgInputError("exists and is not a directory; not replacing it (choose a new -o)", target)
+    foreign = sorted(name for name in names() if not ours(name))
+    if foreign:
+        raise KgInputError(f"is a directory that is not an earlier {earlier} (it holds {foreign[0]!r}"
+                           f"{f' and {len(foreign) - 1} more' if len(foreign) > 1 else ''}); "
+                           "not replacing it (choose a new -o)", target)
 
 
 @contextmanager

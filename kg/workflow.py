@@ -19,7 +19,7 @@ from kg.export.rdf import check_base_iri
 from kg.graph import build_graph
 from kg.model import Paper, PaperExtraction
 from kg.query import cache_path
-from kg.staging import staged_directory, staged_file
+from kg.staging import check_replaceable, staged_directory, staged_file
 
 Progress = Callable[[Iterable[PaperExtraction]], Iterable[PaperExtraction]]
 """Wraps the stream of extractions as they are made (e.g. a progress bar counting papers)."""
@@ -113,20 +113,12 @@ def build(sources: Sequence[str | Path], out_dir: str | Path = "outputs", *, fmt
 
 
 def check_output_dir(out_dir: Path) -> None:
-    """Refuse an `out_dir` that `build` may not replace: a file, or a directory holding anything
-    but what kg writes there (replacing it would delete the rest, the input perhaps)."""
-    if not out_dir.exists():
-        return
-    if Path.cwd().is_relative_to(out_dir):  # the shell would be left in a deleted directory
-        raise KgInputError("holds the current directory, and a build replaces its output directory "
-                           "as a whole; not replacing it (choose a new -o)", out_dir)
-    if not out_dir.is_dir():
-        raise KgInputError("exists and is not a directory; not replacing it (choose a new -o)", out_dir)
-    foreign = sorted(entry.name for entry in out_dir.iterdir() if entry.name not in BUILD_NAMES)
-    if foreign:
-        raise KgInputError(f"is a directory that is not an earlier kg build (it holds {foreign[0]!r}"
-                           f"{f' and {len(foreign) - 1} more' if len(foreign) > 1 else ''}); "
-                           "not replacing it (choose a new -o)", out_dir)
+    """Refuse an existing `out_dir` that `build` may not replace (`kg.staging.check_replaceable`):
+    one holding anything but what kg writes there."""
+    if out_dir.exists():
+        check_replaceable(out_dir, local=out_dir, is_dir=out_dir.is_dir(),
+                          names=lambda: (entry.name for entry in out_dir.iterdir()),
+                          ours=BUILD_NAMES.__contains__, earlier="kg build")
 
 
 BUILD_NAMES = frozenset({export.filename for export in EXPORTS + ON_REQUEST}

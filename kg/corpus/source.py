@@ -39,7 +39,7 @@ class NotUtf8Error(KgInputError):
 COMPRESSIONS: dict[bytes, tuple[str, Callable[[BinaryIO], BinaryIO]]] = {
     b"\x1f\x8b": ("gzip", lambda raw: gzip.GzipFile(fileobj=raw)),
     **{b"BZh%d" % level: ("bzip2", bz2.BZ2File) for level in range(1, 10)},
-    b"\xfd7zXZ\x00": ("xz", lambda raw: lzma.LZMAFile(raw)),
+    b"\xfd7zXZ\x00": ("xz", lzma.LZMAFile),
 }
 """First bytes of a compressed file -> (its format, its decompressing reader over the raw stream)."""
 COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz")

@@ -27,6 +27,7 @@ from kg.corpus import read_papers as read_local_papers
 from kg.corpus.detect import detect_format
 from kg.corpus.record import to_paper
 from kg.errors import KgInputError
+from kg.staging import check_replaceable
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -201,7 +202,8 @@ def staged_output(spark: SparkSession, target: str, ours: Callable[[str], bool])
     staging, retired = f"{prefix}.{name}.kg-staging", f"{prefix}.{name}.kg-old"
     fs = FileSystem(spark, target)
     if fs.exists(target):
-        _check_replaceable(fs, target, ours)
+        check_replaceable(target, local=fs.local_path(target), is_dir=fs.is_dir(target),
+                          names=lambda: fs.names(target), ours=ours, earlier="kg output")
     fs.delete(staging)
     try:
         yield staging
@@ -212,20 +214,6 @@ def staged_output(spark: SparkSession, target: str, ours: Callable[[str], bool])
         fs.delete(retired)
     finally:
         fs.delete(staging)
-
-
-def _check_replaceable(fs: FileSystem, target: str, ours: Callable[[str], bool]) -> None:
-    if not fs.is_dir(target):
-        raise KgInputError("exists and is not a directory; not replacing it (choose a new -o)", target)
-    local = fs.local_path(target)
-    if local is not None and Path.cwd().is_relative_to(local):
-        raise KgInputError("holds the current directory, and the output directory is replaced as a whole; "
-                           "not replacing it (choose a new -o)", target)
-    foreign = sorted(name for name in fs.names(target) if not ours(name))
-    if foreign:
-        raise KgInputError(f"is a directory that is not an earlier kg output (it holds {foreign[0]!r}"
-                           f"{f' and {len(foreign) - 1} more' if len(foreign) > 1 else ''}); "
-                           "not replacing it (choose a new -o)", target)
 
 
 def is_spark_file(name: str) -> bool:
