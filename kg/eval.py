@@ -32,10 +32,11 @@ from kg.corpus.source import numbered_lines
 from kg.errors import KgInputError
 from kg.model import ENTITY_TYPES
 
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_NON_ALNUM = re.compile(r"[\W_]+")  # not a letter or digit, in any script ("β-VAE" keeps its β)
 
 
 def fold_name(name: str) -> str:
+    """ANNOTATION.md's comparison: case folded, only letters and digits, plural 's' dropped."""
     folded = _NON_ALNUM.sub("", name.lower())
     return folded[:-1] if len(folded) > 3 and folded.endswith("s") else folded
 
@@ -45,8 +46,10 @@ def _tokens(name: str) -> frozenset[str]:
 
 
 def names_match(a: Iterable[str], b: Iterable[str], lenient: bool) -> bool:
+    """Whether a name of `a` is a name of `b` (ANNOTATION.md); a name of nothing but
+    punctuation matches nothing."""
     a, b = list(a), list(b)
-    if {fold_name(x) for x in a} & {fold_name(y) for y in b}:
+    if ({fold_name(x) for x in a} & {fold_name(y) for y in b}) - {""}:
         return True
     if not lenient:
         return False
@@ -267,7 +270,8 @@ def read_records(path: str | Path) -> dict[str, PaperRecord]:
         except json.JSONDecodeError as err:
             raise KgInputError(f"malformed JSON ({err.msg} at column {err.colno})", path, number) from err
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            raise KgInputError(f"not an extraction record ({err!r})", path, number) from err
+            reason = f"missing {err}" if isinstance(err, KeyError) else str(err)
+            raise KgInputError(f"not an extraction record ({reason})", path, number) from err
         if record.id in records:
             raise KgInputError(f"duplicate paper id {record.id!r}", path, number)
         records[record.id] = record
@@ -284,11 +288,16 @@ def _record(data: dict[str, Any]) -> PaperRecord:
         names = item["names"] if "names" in item else [item["name"], *item.get("aliases", ())]
         if isinstance(names, str) or not all(isinstance(n, str) for n in names):
             raise ValueError("entity names must be a list of strings")
-        entities.append(EntityRecord(str(item["type"]), tuple(names), bool(item.get("proposed", False))))
+        proposed = item.get("proposed", False)
+        if not isinstance(proposed, bool):  # "false" would count as proposed
+            raise ValueError("'proposed' must be true or false")
+        entities.append(EntityRecord(str(item["type"]), tuple(names), proposed))
     results = [ResultRecord(str(r["metric"]), float(r["value"]), str(r.get("unit") or ""))
                for r in data.get("results", ())]
-    ignore = tuple(str(x) for x in data.get("ignore", ()))
-    return PaperRecord(data["id"], tuple(entities), tuple(results), ignore)
+    ignore = data.get("ignore", [])
+    if not isinstance(ignore, list) or not all(isinstance(name, str) for name in ignore):
+        raise ValueError("'ignore' must be a list of names")  # a string would be read letter by letter
+    return PaperRecord(data["id"], tuple(entities), tuple(results), tuple(ignore))
 
 
 def format_table(evaluation: Evaluation) -> str:

@@ -69,6 +69,8 @@ _TOKEN = re.compile(
     r"|(?P<other>.)", re.DOTALL)
 """SPARQL's tokens, as far as `_select_clause` needs them."""
 _GROUPING = frozenset({"GROUP", "HAVING", "COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"})
+_QUERY_START = re.compile(r"\s*(?:#[^\n]*\n\s*)*(?:SELECT|ASK|CONSTRUCT|DESCRIBE|PREFIX|BASE)\b", re.IGNORECASE)
+"""How the text of a query opens (after comments): what tells a query without braces from a file name."""
 _OXIGRAPH_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
 _PYPARSING_AT = re.compile(r"\s*\(at char \d+\), \(line:\d+, col:\d+\)$")
 
@@ -155,12 +157,13 @@ def with_prefixes(text: str) -> str:
 
 
 def load_query(query_or_name: str) -> Query:
-    """A bundled query's name, the text of a query (it has a ``{``), or a path to a .rq file."""
+    """A bundled query's name, the text of a query (it has a ``{`` or, such as ``DESCRIBE <iri>``,
+    opens with a SPARQL keyword), or a path to a .rq file."""
     if query_or_name in bundled_queries():
         return bundled_queries()[query_or_name]
-    if "{" in query_or_name:
-        return parse_query("(command line)", query_or_name)
     path = Path(query_or_name)
+    if "{" in query_or_name or not path.is_file() and _QUERY_START.match(query_or_name):
+        return parse_query("(command line)", query_or_name)
     if not path.is_file():
         raise KgInputError(f"no bundled query {query_or_name!r} and no such query file "
                            f"(bundled: {', '.join(bundled_queries())})")
@@ -290,26 +293,26 @@ def load_rdflib(path: Path, graph: Any = None) -> Any:
     try:
         graph.parse(path, format=fmt)
     except Exception as err:  # rdflib's parsers raise many unrelated types on bad data
-        raise KgInputError(f"not valid {fmt} RDF ({_one_line(err)})", path, _rdflib_error_line(err, path)) from None
+        raise _rdflib_load_error(err, path, fmt) from None
     return graph
 
 
-def _rdflib_error_line(error: Exception, path: Path) -> int | None:
-    """The line of `path` that rdflib's `error` is about: for N-Triples and N-Quads, whose
-    parser names none, the first line pyoxigraph rejects; else the one its message names
-    (Turtle, TriG and N3: "at line 4 of <>", JSON-LD: "line 1 column 9"), if any."""
-    fmt = data_format(path)[1]
-    if fmt not in _LINE_FORMATS:
-        named = re.search(r"\bline (\d+)", str(error))
-        return int(named.group(1)) if named else None
+def _rdflib_load_error(error: Exception, path: Path, fmt: str) -> KgInputError:
+    """rdflib's `error` on `path` in one line that names the line: pyoxigraph's account where
+    it rejects the file too (rdflib names no line in N-Triples nor for some Turtle errors, and
+    some of its messages are Python's, "string index out of range"), else rdflib's, at the line
+    its message names (Turtle, TriG and N3: "at line 4 of <>", JSON-LD: "line 1 column 9")."""
     import pyoxigraph
 
     try:
-        for _ in pyoxigraph.parse(path=path, format=getattr(pyoxigraph.RdfFormat, fmt)):
+        for _ in pyoxigraph.parse(path=path, format=getattr(pyoxigraph.RdfFormat, data_format(path)[1])):
             pass
     except SyntaxError as err:
-        return err.lineno
-    return None
+        return KgInputError(f"not valid {fmt} RDF ({_one_line(err)})", path, err.lineno)
+    except (OSError, ValueError):
+        pass
+    named = re.search(r"\bline (\d+)", str(error))
+    return KgInputError(f"not valid {fmt} RDF ({_one_line(error)})", path, int(named.group(1)) if named else None)
 
 
 def load_oxigraph(path: Path, trusted: bool = False) -> Any:
@@ -517,6 +520,7 @@ def run_query(query_or_name: str, data_path: str | Path | None = None,
     if engine not in ENGINES:
         raise KgInputError(f"unknown engine {engine!r} (use {' or '.join(ENGINES)})")
     query = load_query(query_or_name)
+    _check_local(query)
     bindings = _bindings(query, params or {})
     query, added = _selecting(query, bindings)
     hidden = added | {parameter.name for parameter in query.parameters}
@@ -524,6 +528,22 @@ def run_query(query_or_name: str, data_path: str | Path | None = None,
     if engine == "oxigraph":
         return _run_oxigraph(query, open_cached_store(path) if cache else load_oxigraph(path), bindings, hidden)
     return _run_rdflib(query, path, bindings, hidden)
+
+
+_NOT_LOCAL = {
+    "SERVICE": "SERVICE is refused: it would ask another SPARQL endpoint, over the network; "
+               "kg queries the data file only",
+    "FROM": "FROM is refused: the graph queried is the data file (--data); leave out FROM and FROM NAMED",
+}
+
+
+def _check_local(query: Query) -> None:
+    """Refuse what would query anything but the data file: SERVICE (another endpoint, over the
+    network) and FROM (which the engines read differently: oxigraph as a graph of the store,
+    which the data file does not have, rdflib by ignoring it)."""
+    for kind, word, end in _tokens(query.source):
+        if kind == "word" and word.upper() in _NOT_LOCAL:
+            raise query.error(_NOT_LOCAL[word.upper()], query.source.count("\n", 0, end) + 1)
 
 
 def _shown(columns: list[str], hidden: frozenset[str]) -> list[int]:
@@ -547,7 +567,7 @@ def _run_oxigraph(query: Query, store: Any, bindings: dict[str, str], hidden: fr
             return [columns[i] for i in shown], [tuple([_ox_value(solution[i]) for i in shown])
                                                  for solution in result]
         return ["subject", "predicate", "object"], sorted(
-            (_ox_value(t.subject), _ox_value(t.predicate), _ox_value(t.object)) for t in result)
+            ((_ox_value(t.subject), _ox_value(t.predicate), _ox_value(t.object)) for t in result), key=_row_order)
     except SyntaxError as err:
         raise _oxigraph_syntax_error(query, err) from None
     except (RuntimeError, ValueError) as err:
@@ -561,7 +581,25 @@ def _oxigraph_syntax_error(query: Query, error: SyntaxError) -> KgInputError:
         return query.error(f"malformed SPARQL ({_one_line(error)})")
     line, column, detail = at.groups()
     offset = sum(len(text) + 1 for text in query.text.split("\n")[:int(line) - 1]) + int(column) - 1
+    if offset >= len(query.text.rstrip()):  # oxigraph places some errors at the end: rdflib's parser may know better
+        earlier = _rdflib_parse_error(query.text)
+        if earlier is not None and earlier.loc < offset:
+            return _syntax_error(query, earlier.loc, _PYPARSING_AT.sub("", str(earlier)))
     return _syntax_error(query, offset, detail)
+
+
+def _rdflib_parse_error(text: str) -> Any:
+    """The pyparsing ParseException of rdflib's SPARQL parser on `text`, if it raises one."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parseQuery(text)
+    except ParseException as err:
+        return err
+    except Exception:  # not a syntax error of the text, e.g. an undeclared prefix
+        return None
+    return None
 
 
 def _syntax_error(query: Query, offset: int, detail: str) -> KgInputError:
@@ -585,6 +623,15 @@ def _source_offset(edits: tuple[tuple[int, int], ...], offset: int) -> int:
             return min(offset - shift, at)
         shift += length
     return offset - shift
+
+
+def _row_order(row: tuple[Value, ...]) -> tuple[tuple[int, Value], ...]:
+    """Sort key of the triples a CONSTRUCT or DESCRIBE gives: by value, objects of different
+    kinds (a number, a string) by kind first, since Python does not order them."""
+    return tuple((_KIND_ORDER.get(type(value), 3), value) for value in row)
+
+
+_KIND_ORDER: dict[type, int] = {type(None): 0, bool: 1, int: 2, float: 2, str: 3}
 
 
 def _ox_value(term: Any) -> Value:
@@ -615,7 +662,7 @@ def _run_rdflib(query: Query, path: Path, bindings: dict[str, str], hidden: froz
             shown = _shown(columns, hidden)
             return [columns[i] for i in shown], [tuple([_rdflib_value(row[i]) for i in shown]) for row in result]
         return ["subject", "predicate", "object"], sorted(
-            tuple(_rdflib_value(term) for term in triple) for triple in result)
+            (tuple(_rdflib_value(term) for term in triple) for triple in result), key=_row_order)
     except (ValueError, TypeError, KeyError, NotImplementedError) as err:
         raise query.error(_one_line(err)) from None
 
@@ -623,13 +670,13 @@ def _run_rdflib(query: Query, path: Path, bindings: dict[str, str], hidden: froz
 def _rdflib_query(query: Query) -> Any:
     """`query` parsed by rdflib, knowing only the prefixes it declares: as oxigraph, not those
     that rdflib binds in a graph (its own and the data file's)."""
-    from pyparsing import ParseException
     from rdflib.plugins.sparql import prepareQuery
 
+    error = _rdflib_parse_error(query.text)
+    if error is not None:
+        raise _syntax_error(query, error.loc, _PYPARSING_AT.sub("", str(error)))
     try:
         return prepareQuery(query.text)
-    except ParseException as err:
-        raise _syntax_error(query, err.loc, _PYPARSING_AT.sub("", str(err))) from None
     except Exception as err:  # rdflib raises a bare Exception for an undeclared prefix
         raise query.error(f"malformed SPARQL ({_one_line(err)})") from None
 

@@ -50,7 +50,7 @@ def check_replaceable(target: str | Path, *, local: Path | None, is_dir: bool,
 def staged_directory(target: Path) -> Iterator[Path]:
     """Yield an empty directory beside `target`; on success it replaces `target`."""
     target = Path(target)
-    with _parents_made(target):
+    with _parents_made(target), _errors_naming(target):
         sweep_stale(target)
         staging = Path(tempfile.mkdtemp(prefix=_prefix(target, STAGING), dir=target.parent))
         try:
@@ -65,7 +65,7 @@ def staged_directory(target: Path) -> Iterator[Path]:
 def staged_file(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; on success it is renamed to `target`."""
     target = Path(target)
-    with _parents_made(target):
+    with _parents_made(target), _errors_naming(target):
         sweep_stale(target)
         fd, name = tempfile.mkstemp(prefix=_prefix(target, STAGING), dir=target.parent)
         os.close(fd)
@@ -79,6 +79,19 @@ def staged_file(target: Path) -> Iterator[Path]:
 
 
 @contextmanager
+def _errors_naming(target: Path) -> Iterator[None]:
+    """The system's refusals in the block (a read-only directory, a full disk) name `target`,
+    the path the user gave, rather than its hidden staging sibling or a file in that."""
+    hidden = re.compile(rf"\.{re.escape(target.name)}\.(?:{STAGING}|{RETIRED})-\d+-[^/]*")
+    try:
+        yield
+    except OSError as err:
+        if not isinstance(err.filename, str) or not hidden.search(err.filename):
+            raise
+        raise OSError(err.errno, err.strerror, hidden.sub(lambda _: target.name, err.filename, count=1)) from None
+
+
+@contextmanager
 def _parents_made(target: Path) -> Iterator[None]:
     """Make the missing directories above `target`; if the block fails, remove those it made,
     so that a failed write leaves no trace (nor an empty directory of its own)."""
@@ -87,6 +100,8 @@ def _parents_made(target: Path) -> Iterator[None]:
     while not parent.exists():
         missing.append(parent)
         parent = parent.parent
+    if not parent.is_dir():
+        raise KgInputError(f"is a file, not a directory: {target} cannot be written there", parent)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         yield

@@ -14,12 +14,15 @@ import networkx as nx
 from kg.corpus import read_papers
 from kg.errors import KgInputError
 from kg.export import EXPORTS, ON_REQUEST, WRITE_BUFFER
+from kg.export.neo4j import is_bundle_file
 from kg.export.plan import write_exports
 from kg.export.rdf import check_base_iri
 from kg.graph import build_graph
 from kg.model import Paper, PaperExtraction
 from kg.query import cache_path
 from kg.staging import check_replaceable, staged_directory, staged_file
+
+NEO4J_FOLDER = next(export.filename for export in EXPORTS if export.directory)
 
 Progress = Callable[[Iterable[PaperExtraction]], Iterable[PaperExtraction]]
 """Wraps the stream of extractions as they are made (e.g. a progress bar counting papers)."""
@@ -117,13 +120,29 @@ def check_output_dir(out_dir: Path) -> None:
     one holding anything but what kg writes there."""
     if out_dir.exists():
         check_replaceable(out_dir, local=out_dir, is_dir=out_dir.is_dir(),
-                          names=lambda: (entry.name for entry in out_dir.iterdir()),
-                          ours=BUILD_NAMES.__contains__, earlier="kg build")
+                          names=lambda: _entries(out_dir), ours=lambda name: _is_ours(out_dir, name),
+                          earlier="kg build")
 
 
 BUILD_NAMES = frozenset({export.filename for export in EXPORTS + ON_REQUEST}
-                        | {"stats.json", cache_path(Path("graph.nt")).name})
-"""What a directory `build` replaces may hold: its outputs (and those `kg export` adds)."""
+                        | {cache_path(Path(export.filename)).name for export in EXPORTS + ON_REQUEST}
+                        | {"stats.json", "view.html"})
+"""What a directory `build` replaces may hold: its outputs, those `kg export` adds, the page
+`kg view` writes by default and the query caches `kg query` makes beside RDF files."""
+
+
+def _entries(out_dir: Path) -> Iterator[str]:
+    """The names in `out_dir`, those in its Neo4j folder too (as ``neo4j/NAME``)."""
+    for entry in out_dir.iterdir():
+        if entry.name == NEO4J_FOLDER and entry.is_dir():
+            yield from (f"{entry.name}/{inner.name}" for inner in entry.iterdir())
+        else:
+            yield entry.name
+
+
+def _is_ours(out_dir: Path, name: str) -> bool:
+    """Whether the entry `name` of `_entries(out_dir)` is something kg wrote."""
+    return is_bundle_file(out_dir / name) if "/" in name else name in BUILD_NAMES
 
 
 def output_files(out_dir: str | Path) -> list[Path]:

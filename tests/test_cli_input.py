@@ -7,6 +7,7 @@ extraction, so these tests do not depend on the later stages.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,6 +31,12 @@ def _good_then_missing(folder: Path) -> list[str]:
     return ["good.jsonl", "missing.csv"]
 
 
+def _fifo(folder: Path) -> list[str]:
+    """A named pipe, as `<(zcat papers.jsonl.gz)` gives (nobody writes it: it is refused unopened)."""
+    os.mkfifo(folder / "papers")
+    return ["papers"]
+
+
 LONG = "a" * 1_000_001
 BAD_INPUTS = {
     "missing file": (lambda folder: ["missing.jsonl"], "missing.jsonl: no such file"),
@@ -47,6 +54,14 @@ BAD_INPUTS = {
                             "bad.ndjson:1: missing 'title' and 'abstract' (keys: name)"),
     "CSV without columns": (_write("bad.csv", "Name, Text\nx,y\n"),
                             "bad.csv:1: no 'title' and 'abstract' columns in the header (found: Name, Text)"),
+    "JSON Python cannot read": (_write("big.jsonl", '{"id": ' + "9" * 5000 + ', "title": "T", "abstract": "A"}\n'),
+                                "big.jsonl:1: unreadable JSON (Exceeds the limit (4300 digits) for integer "
+                                "string conversion: value has 5000 digits)"),
+    "CSV header cell over csv's limit": (_write("wide.csv", "x" * 140_000 + "\n"),
+                                         "wide.csv:1: no 'title' and 'abstract' columns in the header "
+                                         f"(found: {'x' * 120}...)"),
+    "pipe without a format": (_fifo, "papers: is a pipe or a device, which can be read only once: name its "
+                                     "format (--format jsonl, csv, tsv, arxiv or listing)"),
     "empty corpus": (_write("empty.jsonl", ""), "no papers found in empty.jsonl"),
     "abstract over limit": (_write("big.jsonl", json.dumps({"title": "T", "abstract": LONG}) + "\n"),
                             "big.jsonl:1: abstract too long: 1,000,001 characters (limit 1,000,000)"),
@@ -97,7 +112,7 @@ def test_failed_build_leaves_the_previous_outputs_unchanged(tmp_path: Path, monk
     monkeypatch.chdir(tmp_path)
     (tmp_path / "outdir" / "neo4j").mkdir(parents=True)
     (tmp_path / "outdir" / "graph.json").write_text('{"previous": true}\n')
-    (tmp_path / "outdir" / "neo4j" / "nodes.csv").write_text("id\nold\n")
+    (tmp_path / "outdir" / "neo4j" / "nodes_Paper.csv").write_text("id\nold\n")
     (tmp_path / "out.jsonl").write_text('{"id": "old"}\n')
     make_inputs, _ = BAD_INPUTS[case]
     inputs = make_inputs(tmp_path)
@@ -128,6 +143,39 @@ def test_build_refuses_to_replace_a_directory_it_did_not_make(tmp_path: Path, mo
             f"kg: error: {tmp_path}: holds the current directory, and a build replaces its output "
             "directory as a whole; not replacing it (choose a new -o)"]
     assert tree(tmp_path) == before
+
+
+def test_build_replaces_what_kg_wrote_beside_its_outputs_but_not_files_in_its_neo4j_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page `kg view` writes by default and the caches `kg query` makes beside graph.ttl are
+    kg's and go with a rebuild; a file of the user's inside neo4j/ is not, and stops it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "papers.jsonl").write_text('{"title": "T", "abstract": "We train ResNet-50."}\n', encoding="utf-8")
+    assert run(["build", "papers.jsonl", "-o", "outdir", "-q"]).exit_code == 0
+    assert run(["view", "--graph", "outdir/graph.json"]).exit_code == 0
+    assert run(["query", "top-datasets", "--data", "outdir/graph.ttl"]).exit_code == 0
+    assert {"view.html", ".graph.ttl.oxigraph"} <= {p.name for p in (tmp_path / "outdir").iterdir()}
+    assert run(["build", "papers.jsonl", "-o", "outdir", "-q"]).exit_code == 0
+    (tmp_path / "outdir" / "neo4j" / "my-queries.cypher").write_text("MATCH (n) RETURN n;\n", encoding="utf-8")
+    before = tree(tmp_path)
+    result = run(["build", "papers.jsonl", "-o", "outdir", "-q"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"kg: error: {tmp_path / 'outdir'}: is a directory that is not an earlier kg build "
+        "(it holds 'neo4j/my-queries.cypher'); not replacing it (choose a new -o)"]
+    assert tree(tmp_path) == before
+
+
+def test_an_output_the_system_refuses_is_named_as_given(tmp_path: Path) -> None:
+    """Not as the hidden file kg stages it in (/proc takes no new files)."""
+    (tmp_path / "papers.jsonl").write_text('{"title": "T", "abstract": "A"}\n', encoding="utf-8")
+    if not Path("/proc/self").is_dir():
+        pytest.skip("needs Linux's /proc")
+    for args, target in ((["extract", "-o", "/proc/kg-out.jsonl"], "/proc/kg-out.jsonl"),
+                         (["build", "-q", "-o", "/proc/kg-out"], "/proc/kg-out")):
+        result = run([*args, str(tmp_path / "papers.jsonl")])
+        assert result.exit_code == 1
+        assert result.stderr.splitlines() == [f"kg: error: {target}: No such file or directory"]
 
 
 def test_a_directory_given_for_a_file_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

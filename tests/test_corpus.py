@@ -8,6 +8,7 @@ import gzip
 import json
 import lzma
 import os
+import re
 import threading
 from importlib.resources import as_file
 from pathlib import Path
@@ -111,7 +112,7 @@ def test_jsonl_reads_fields_and_keeps_the_rest_as_metadata() -> None:
                               authors=("Ashish Vaswani", "Noam Shazeer"))
     assert attention.metadata == {"venue": "NeurIPS"}
     assert bert.title == "BERT: Pre-training of Deep Bidirectional Transformers"
-    assert bert.abstract == "We introduce BERT.\nIt obtains new state-of-the-art results on GLUE."
+    assert bert.abstract == "We introduce BERT. It obtains new state-of-the-art results on GLUE."  # hard-wrapped
     assert bert.id == "1810.04805"  # no id: the arXiv id of its url, version dropped
     assert (bert.year, bert.authors) == (2018, ("Jacob Devlin", "Ming-Wei Chang", "Kenton Lee"))
     assert resnet.id == "42"
@@ -135,7 +136,7 @@ def test_jsonl_semicolon_authors_are_last_name_first(tmp_path: Path) -> None:
 @pytest.mark.parametrize("line, message", [
     ('{"title": "T", "abstract": "A", "year": "soon"}', "'year' must be a four-digit year or a date, got 'soon'"),
     ('{"title": "T", "abstract": "A", "authors": 3}', "'authors' must be a list or a string, got a number"),
-    ('{"title": "T", "abstract": null}', "'abstract' must be a string, got null"),
+    ('{"title": "T", "abstract": 7}', "'abstract' must be a string, got a number"),
     ('{"title": "T", "abstract": "A", "id": ["x"]}', "'id' must be a string or an integer, got an array"),
     ('{"title": "T", "abstract": "A", "url": 7}', "'url' must be a string, got a number"),
 ])
@@ -164,8 +165,9 @@ def test_jsonl_round_trips_any_text(tmp_path_factory: pytest.TempPathFactory,
 
 
 def _clean(text: str) -> str:
-    """What readers promise to do to text: normalise line endings and strip, nothing else."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    """What readers promise to do to text: strip it, and make each line break, with the white
+    space around it, one space; nothing else."""
+    return re.sub(r"[ \t]*(?:\r\n?|\n)\s*", " ", text.strip())
 
 
 # --- CSV / TSV -----------------------------------------------------------------------
@@ -173,7 +175,7 @@ def _clean(text: str) -> str:
 def test_csv_matches_header_loosely_and_reads_multiline_quoted_abstracts() -> None:
     adam, dropout = read(DATA / "papers.csv")
     assert adam == Paper(id="c-1", title="Adam: A Method for Stochastic Optimization",
-                         abstract="We introduce Adam, an algorithm for first-order optimization.\n"
+                         abstract="We introduce Adam, an algorithm for first-order optimization. "
                                   "It is straightforward to implement.",
                          year=2014, authors=("Diederik P. Kingma", "Jimmy Ba"))
     assert adam.metadata == {"venue": "ICLR"}
@@ -212,7 +214,7 @@ def test_tsv_reads_quoted_fields_and_fields_that_only_start_with_a_quote(tmp_pat
                    'C\tc\n')
     assert [(p.title, p.abstract) for p in read(corpus)] == [
         ('"Attention" is all you need', 'We propose the "Transformer".'),
-        ('"Pandas" quoted', "two\nlines"),
+        ('"Pandas" quoted', "two lines"),
         ("C", "c"),
     ]
 
@@ -461,3 +463,17 @@ def test_a_named_pipe_is_read_once(tmp_path: Path, compress) -> None:
     finally:
         writer.join(timeout=10)
     assert [p.title for p in papers] == [p.title for p in read(DATA / "papers.jsonl")]
+
+
+def test_hard_wrapped_text_reads_as_one_line_and_null_is_empty(tmp_path: Path) -> None:
+    """As the arXiv metadata dump writes abstracts; the title's own line break would otherwise
+    move where `Paper.text` says the abstract starts."""
+    corpus = write(tmp_path / "c.jsonl", json.dumps({
+        "id": "w", "title": "EfficientNet: Rethinking Model Scaling for Convolutional\n  Neural Networks",
+        "abstract": "We train a convolutional\r\nneural network on ImageNet \n\n and reach 84.3% top-1\naccuracy."})
+        + "\n" + json.dumps({"id": "n", "title": "Title only", "abstract": None}) + "\n")
+    wrapped, title_only = read(corpus)
+    assert wrapped.title == "EfficientNet: Rethinking Model Scaling for Convolutional Neural Networks"
+    assert wrapped.abstract == "We train a convolutional neural network on ImageNet and reach 84.3% top-1 accuracy."
+    assert wrapped.text.count("\n") == 1
+    assert (title_only.title, title_only.abstract) == ("Title only", "")

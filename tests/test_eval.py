@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -146,7 +147,7 @@ def test_bad_files_name_the_line(tmp_path: Path, files: tuple[Path, Path]) -> No
         evaluate_files(gold, tmp_path / "missing.jsonl")
     papers = tmp_path / "papers.jsonl"  # the corpus given where the extractions go
     papers.write_text('{"id": "p1", "title": "T", "abstract": "A"}\n', encoding="utf-8")
-    with pytest.raises(KgInputError, match=r"papers\.jsonl:1: not an extraction record \(ValueError\(\"no 'entities' list"):
+    with pytest.raises(KgInputError, match=r"papers\.jsonl:1: not an extraction record \(no 'entities' list\)"):
         evaluate_files(gold, papers)
     empty = tmp_path / "empty.jsonl"
     empty.write_text("\n", encoding="utf-8")
@@ -175,3 +176,25 @@ def test_a_gold_file_with_a_byte_order_mark_scores_as_without(files: tuple[Path,
     assert result.exit_code == 0, result.output
     assert result.stdout == runner.invoke(main, ["eval", str(gold), str(pred), "--json"]).stdout
     assert json.loads(result.stdout)["papers"] == 1
+
+
+def test_names_in_other_scripts_keep_their_letters() -> None:
+    assert fold_name("β-VAE") == "βvae" and not names_match(["β-VAE"], ["VAE"], lenient=False)
+    assert not names_match(["日本語モデル"], ["中文模型"], lenient=False)
+    assert names_match(["日本語モデル"], ["日本語 モデル"], lenient=False)
+    assert not names_match(["—"], ["(?)"], lenient=False)  # nothing left of either: no match
+
+
+@pytest.mark.parametrize(("entity", "message"), [
+    ('{"type": "Method", "names": ["X"], "proposed": "false"}', "'proposed' must be true or false"),
+    ('{"names": ["X"]}', "missing 'type'"),
+])
+def test_ill_typed_gold_is_refused(tmp_path: Path, entity: str, message: str) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(f'{{"id": "p1", "entities": [{entity}]}}\n', encoding="utf-8")
+    with pytest.raises(KgInputError, match=rf"gold\.jsonl:1: not an extraction record \({re.escape(message)}\)"):
+        evaluate_files(gold, gold)
+    ignore_letters = tmp_path / "ignore.jsonl"  # a string would be ignored letter by letter
+    ignore_letters.write_text('{"id": "p1", "entities": [], "ignore": "VAE"}\n', encoding="utf-8")
+    with pytest.raises(KgInputError, match=r"'ignore' must be a list of names"):
+        evaluate_files(ignore_letters, ignore_letters)

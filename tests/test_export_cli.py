@@ -67,6 +67,29 @@ def test_output_option_and_existing_directory(graph_json: Path, tmp_path: Path) 
     assert (graph_json.parent / "graph.graphml").is_file()
 
 
+def test_an_output_ending_in_a_slash_is_a_directory(graph_json: Path, tmp_path: Path) -> None:
+    result = run("--format", "turtle", "--graph", str(graph_json), "-o", f"{tmp_path / 'new' / 'exports'}/")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "new" / "exports" / "graph.ttl").is_file()
+
+
+def test_an_output_under_a_file_is_one_line(graph_json: Path, tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("mine")
+    result = run("--format", "turtle", "--graph", str(graph_json), "-o", str(tmp_path / "afile" / "g.ttl"))
+    assert (result.exit_code, result.stderr) == (2, f"kg: error: {tmp_path / 'afile'}: is a file, not a directory: "
+                                                    f"{tmp_path / 'afile' / 'g.ttl'} cannot be written there\n")
+    assert (tmp_path / "afile").read_text() == "mine"
+
+
+def test_neo4j_folder_with_a_file_of_the_users_is_not_replaced(graph_json: Path, tmp_path: Path) -> None:
+    target = tmp_path / "neo4j"
+    assert run("--format", "neo4j", "--graph", str(graph_json), "-o", str(target)).exit_code == 0
+    (target / "my-queries.cypher").write_text("MATCH (n) RETURN n;")
+    result = run("--format", "neo4j", "--graph", str(graph_json), "-o", str(target))
+    assert result.exit_code == 2 and "not an earlier Neo4j export" in result.stderr
+    assert (target / "my-queries.cypher").read_text() == "MATCH (n) RETURN n;"
+
+
 def test_base_iri_reaches_rdf_writers(graph_json: Path, tmp_path: Path) -> None:
     out = tmp_path / "g.nt"
     result = run("--format", "ntriples", "--graph", str(graph_json), "-o", str(out),

@@ -257,3 +257,75 @@ def test_engines_agree_on_the_bundled_build(bundled_build: Path) -> None:
             rows = run_query(name, data, others, "oxigraph")
             assert rows == run_query(name, data, others, "rdflib"), (name, other)
             assert not rows[1] or not values or (name, other) == ("evidence", hardware), (name, other)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_construct_orders_objects_of_different_kinds(rdf_files: dict[str, Path], engine: str) -> None:
+    query = 'CONSTRUCT { <http://x/s> <http://x/p> ?o } WHERE { VALUES ?o { "a" 2.5 1 true } }'
+    columns, rows = run_query(query, rdf_files["nt"], {}, engine)
+    assert columns == ["subject", "predicate", "object"]
+    assert [row[2] for row in rows] == [True, 1, 2.5, "a"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_query_without_braces_is_a_query(rdf_files: dict[str, Path], engine: str) -> None:
+    cifar = run_query("SELECT ?d WHERE { ?d skos:prefLabel 'CIFAR-10' }", rdf_files["nt"], {}, engine)[1][0][0]
+    columns, rows = run_query(f"DESCRIBE <{cifar}>", rdf_files["nt"], {}, engine)
+    assert rows and {row[0] for row in rows} == {cifar}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("clause", "refused"), [
+    ("SELECT * WHERE {\n  SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o }\n}\n", "SERVICE is refused"),
+    ("SELECT *\nFROM <http://x/g>\nWHERE { ?s ?p ?o }\n", "FROM is refused"),
+    ("SELECT *\nFROM NAMED <http://x/g>\nWHERE { ?s ?p ?o }\n", "FROM is refused"),
+])
+def test_nothing_but_the_data_file_is_queried(rdf_files: dict[str, Path], tmp_path: Path, engine: str,
+                                              clause: str, refused: str) -> None:
+    """A SERVICE clause would reach the network; FROM reads differently on the two engines."""
+    query_file = tmp_path / "remote.rq"
+    query_file.write_text(clause)
+    result = cli(str(query_file), "--data", str(rdf_files["nt"]), "--engine", engine)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"kg: error: {query_file}:2: {refused}")
+    quoted = "SELECT ?s WHERE { ?s skos:prefLabel 'SERVICE FROM' }"  # the words inside a string are text
+    assert run_query(quoted, rdf_files["nt"], {}, engine) == (["s"], [])
+
+
+def test_a_syntax_error_oxigraph_places_at_the_end_names_its_line(rdf_files: dict[str, Path],
+                                                                  tmp_path: Path) -> None:
+    query_file = tmp_path / "broken.rq"
+    query_file.write_text("SELECT ?m WHERE {\n  ?m a kgo:Method ;\n     skos:prefLabel ?name .\n"
+                          "  ?m kgo:foo ?x ?y .\n}\n")
+    result = cli(str(query_file), "--data", str(rdf_files["nt"]))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"kg: error: {query_file}:4: malformed SPARQL at column 17:")
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("@prefix ex: <http://e/> .\nex:a ex:b ex:c ;\n  ex:", 3),  # rdflib: "string index out of range"
+    ('@prefix ex: <http://e/> .\nex:a ex:b "open ;\n', 2),
+])
+def test_rdflib_errors_in_turtle_name_the_line(tmp_path: Path, text: str, line: int) -> None:
+    data = tmp_path / "bad.ttl"
+    data.write_text(text)
+    for result in (cli("top-datasets", "--data", str(data), "--engine", "rdflib"),
+                   CliRunner().invoke(main, ["validate", str(data)])):
+        assert result.exit_code == 2
+        assert re.fullmatch(rf"kg: error: {re.escape(str(data))}:{line}: not valid turtle RDF \(Parser error .+\)\n",
+                            result.stderr)
+
+
+def test_an_ill_typed_literal_is_one_warning_line(rdf_files: dict[str, Path], tmp_path: Path) -> None:
+    lines = rdf_files["nt"].read_text(encoding="utf-8").splitlines(keepends=True)
+    typed = next(i for i, line in enumerate(lines) if line.rstrip().endswith('"^^<http://www.w3.org/2001/XMLSchema#integer> .'))
+    lines[typed] = re.sub(r'"[^"]*"\^\^', '"abc"^^', lines[typed])
+    data = tmp_path / "ill.nt"
+    data.write_text("".join(lines), encoding="utf-8")
+    for _ in range(2):  # the same warning is shown once per command
+        result = cli("top-datasets", "--data", str(data), "--engine", "rdflib")
+        assert result.exit_code == 0
+        assert "Traceback" not in result.stderr
+        warnings = result.stderr.splitlines()
+        assert len(warnings) == 1 and warnings[0].startswith("kg: warning: rdflib: Failed to convert Literal")
+        assert "'abc'" in warnings[0]

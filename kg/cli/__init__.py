@@ -8,6 +8,7 @@ clean stop, so staged outputs are removed and old ones left intact.
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 from importlib import import_module
@@ -38,6 +39,7 @@ class KgGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         signal.signal(signal.SIGTERM, _raise_interrupt)
+        _show_library_warnings()
         try:
             return super().invoke(ctx)
         except KgInputError as err:
@@ -57,6 +59,31 @@ class KgGroup(click.Group):
         except KeyboardInterrupt:
             click.echo(INTERRUPTED, err=True)
             sys.exit(130)
+
+
+class _OneLineWarning(logging.Handler):
+    """A library's warning as one line on stderr, each different one once: rdflib logs one
+    with a traceback for every literal that is not a value of its datatype ("abc"^^xsd:integer)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.shown: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        cause = record.exc_info[1] if record.exc_info else None
+        line = " ".join(f"{record.getMessage()}{f' ({cause})' if cause else ''}".split())
+        if line not in self.shown:
+            self.shown.add(line)
+            click.echo(f"kg: warning: {record.name.split('.')[0]}: {line}", err=True)
+
+
+def _show_library_warnings() -> None:
+    """rdflib's warnings through a `_OneLineWarning` of this command's own."""
+    logger = logging.getLogger("rdflib")
+    for handler in [h for h in logger.handlers if isinstance(h, _OneLineWarning)]:
+        logger.removeHandler(handler)
+    logger.addHandler(_OneLineWarning())
+    logger.propagate = False
 
 
 def _system_error(err: OSError) -> str:

@@ -16,13 +16,14 @@ from kg.export import BY_FORMAT
 @click.option("--graph", "graph_path", type=click.Path(path_type=Path, dir_okay=False),
               default=Path("outputs/graph.json"), show_default=True,
               help="graph.json written by `kg build`.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+@click.option("-o", "--output", type=click.Path(), default=None,
               help="Where to write [default: the name above, in the current directory]. "
-                   "For a one-file format, an existing directory receives the file under that name.")
+                   "For a one-file format, an existing directory, or a path ending in /, receives "
+                   "the file under that name.")
 @click.option("--base-iri", default=None, metavar="IRI",
               help="Base IRI of the graph's instances, for turtle, ntriples and jsonld "
                    "(default https://w3id.org/kg/id/).")
-def export(fmt: str, graph_path: Path, output: Path | None, base_iri: str | None) -> None:
+def export(fmt: str, graph_path: Path, output: str | None, base_iri: str | None) -> None:
     """Write a built graph in one format (Neo4j, Gephi, RDF, HTML or node-link JSON)."""
     from kg.export.ondemand import export_graph
 

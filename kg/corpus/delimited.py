@@ -66,10 +66,17 @@ class _Lines:
 def header_delimiter(line: str, preferred: str = ",") -> str | None:
     """The delimiter that makes `line` a header with title and abstract columns, if any."""
     for delimiter in dict.fromkeys((preferred, *_CANDIDATES)):
-        names = _names(next(csv.reader([line], delimiter=delimiter)))
+        try:
+            names = _names(next(csv.reader([line], delimiter=delimiter)))
+        except csv.Error:  # a cell longer than csv's limit, say: not a header
+            continue
         if "title" in names and ("abstract" in names or "summary" in names):
             return delimiter
     return None
+
+
+_SHOWN_HEADER = 120
+"""Characters of a header that lacks the columns shown in its error (a long first row is data)."""
 
 
 def _names(cells: list[str]) -> list[str]:
@@ -83,6 +90,7 @@ def _columns(cells: list[str], path: Path, line: int) -> list[str]:
         names = ["abstract" if name == "summary" else name for name in names]
     if "title" not in names or "abstract" not in names:
         found = ", ".join(cell.strip() for cell in cells) or "none"
+        found = found if len(found) <= _SHOWN_HEADER else f"{found[:_SHOWN_HEADER]}..."
         raise KgInputError(f"no 'title' and 'abstract' columns in the header (found: {found})", path, line)
     repeated = sorted({name for name in names if name and names.count(name) > 1})
     if repeated:

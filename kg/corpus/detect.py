@@ -6,6 +6,7 @@ from pathlib import Path
 
 from kg.corpus.delimited import header_delimiter
 from kg.corpus.source import COMPRESSED_SUFFIXES, open_binary
+from kg.errors import KgInputError
 
 EXTENSIONS = {
     ".txt": "listing",
@@ -19,14 +20,21 @@ _SNIFF_BYTES = 1 << 16
 
 def detect_format(path: Path) -> str:
     """The format of `path`: by extension when it names one (before a compression suffix),
-    else by content (decompressed).
+    else by content (decompressed); a pipe without one is refused, since sniffing it would
+    consume what the reader needs.
 
     Content: a first non-blank character ``{`` or ``[`` is JSON Lines, ``<`` an arXiv
     feed; a first line with title and abstract columns is CSV (TSV when tab-separated);
     anything else is a listing.
     """
     by_extension = EXTENSIONS.get(format_suffix(Path(path)))
-    return by_extension or sniff_format(path)
+    if by_extension:
+        return by_extension
+    if Path(path).exists() and not Path(path).is_file() and not Path(path).is_dir():
+        # A pipe (`<(zcat papers.gz)`, /dev/stdin) can be read once: what sniffing read would be lost.
+        raise KgInputError("is a pipe or a device, which can be read only once: name its format "
+                           "(--format jsonl, csv, tsv, arxiv or listing)", path)
+    return sniff_format(path)
 
 
 def format_suffix(path: Path) -> str:

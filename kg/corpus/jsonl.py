@@ -39,6 +39,8 @@ def _parse(line: str, path: Path, number: int) -> dict:
     except json.JSONDecodeError as err:
         hint = _ONE_PER_LINE if line.strip() in ("{", "[") else ""
         raise KgInputError(f"malformed JSON ({err.msg} at column {err.colno}){hint}", path, number) from None
+    except (ValueError, RecursionError) as err:  # valid JSON Python will not read: a 5,000-digit number, deep nesting
+        raise KgInputError(f"unreadable JSON ({' '.join(str(err).split(';')[0].split())})", path, number) from None
     if not isinstance(data, dict):
         hint = _ONE_PER_LINE if isinstance(data, list) else ""
         raise KgInputError(f"expected a JSON object, got {describe(data)}{hint}", path, number)

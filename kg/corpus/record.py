@@ -2,8 +2,12 @@
 
 Policy, the same for every format:
 
-* `title` and `abstract` must be strings; surrounding whitespace is stripped and line
-  endings normalised to ``\\n``, nothing else is changed (offsets point into this text).
+* `title` and `abstract` must be strings (null, as pandas and Hugging Face write a missing
+  value, is empty); surrounding whitespace is stripped and each line break inside, with
+  the spaces around it, becomes one space: hard-wrapped text (the arXiv metadata dump,
+  multi-line CSV cells) reads as it would on one line, and the only line break of
+  `Paper.text` is the one between title and abstract. Nothing else is changed (offsets
+  point into this text).
 * Either may be empty: a paper with a title and no abstract is still a paper (extraction
   sees the title alone). A record with neither is skipped; `read_papers` warns once with
   the count.
@@ -64,12 +68,20 @@ def to_paper(record: Record, path: Path) -> Paper | None:
 
 
 def _text(value: Any, name: str, fail: Fail) -> str:
+    if value is None:
+        return ""
     if not isinstance(value, str):
         raise fail(f"'{name}' must be a string, got {describe(value)}")
-    text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = value.strip()
+    if "\n" in text or "\r" in text:
+        text = _LINE_BREAK.sub(" ", text)
     if len(text) > MAX_TEXT_CHARS:
         raise fail(f"{name} too long: {len(text):,} characters (limit {MAX_TEXT_CHARS:,})")
     return text
+
+
+_LINE_BREAK = re.compile(r"[ \t]*(?:\r\n?|\n)\s*")
+"""A line break (``\\r\\n``, ``\\r`` or ``\\n``) with the white space around it."""
 
 
 def _given_id(value: Any, fail: Fail) -> str | None:

@@ -117,9 +117,19 @@ def write_neo4j(graph: nx.MultiDiGraph, path: Path) -> None:
 
 
 def is_neo4j_folder(path: Path) -> bool:
-    """Whether `path` is a folder `write_neo4j` wrote (so replacing it loses nothing else)."""
+    """Whether `path` is a folder `write_neo4j` wrote that holds nothing else (so replacing it
+    loses nothing)."""
     readme = Path(path) / "README.md"
-    return readme.is_file() and readme.read_text(encoding="utf-8").startswith(README_TITLE)
+    return (readme.is_file() and readme.read_text(encoding="utf-8").startswith(README_TITLE)
+            and all(is_bundle_file(entry) for entry in Path(path).iterdir()))
+
+
+def is_bundle_file(path: Path) -> bool:
+    """Whether `path` is a file of the name of one that `write_neo4j` writes."""
+    return _BUNDLE_FILE.fullmatch(path.name) is not None and path.is_file()
+
+
+_BUNDLE_FILE = re.compile(r"(?:nodes|relationships)_\w+\.csv|(?:constraints|load|graph)\.cypher|import\.sh|README\.md")
 
 
 def node_sets(graph: nx.MultiDiGraph) -> list[NodeSet]:

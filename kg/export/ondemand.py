@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,9 @@ def export_graph(graph_path: str | Path, fmt: str, output: str | Path | None = N
     the writer left out, if anything (e.g. graph.html's node cap).
 
     `output` defaults to the format's file name in the current directory; an existing
-    directory given for a one-file format receives the file under that name. A Neo4j folder
-    replaces only an empty directory or an earlier Neo4j folder. The output appears only
-    when complete. `options` (e.g. ``base_iri``) go to the writers that take them; None
+    directory given for a one-file format, or a path ending in "/", receives the file under
+    that name. A Neo4j folder replaces only an empty directory or an earlier Neo4j folder
+    holding nothing else. The output appears only when complete. `options` (e.g. ``base_iri``) go to the writers that take them; None
     means the writer's default.
     """
     export = BY_FORMAT.get(fmt)
@@ -37,7 +38,8 @@ def export_graph(graph_path: str | Path, fmt: str, output: str | Path | None = N
 def _target(export: Export, output: str | Path | None) -> Path:
     target = Path(output) if output is not None else Path(export.filename)
     if not export.directory:
-        return target / export.filename if target.is_dir() else target
+        into = target.is_dir() or str(output).endswith(("/", os.sep))  # "-o exports/": a directory, made if missing
+        return target / export.filename if into else target
     if target.exists() and not target.is_dir():
         raise KgInputError("exists and is not a directory", target)
     if target.is_dir() and any(target.iterdir()) and not is_neo4j_folder(target):
