@@ -251,7 +251,25 @@ def evaluate_files(gold_path: str | Path, pred_path: str | Path) -> Evaluation:
     gold = read_records(gold_path)
     if not gold:
         raise KgInputError("no gold papers in the file", gold_path)
+    if _names_entities(gold_path) is False and _names_entities(pred_path) is True:
+        raise KgInputError(f"reads as `kg extract` output, and {pred_path} as gold: the gold file comes "
+                           "first (kg eval GOLD PRED)", gold_path)
     return evaluate(gold, read_records(pred_path))
+
+
+def _names_entities(path: str | Path) -> bool | None:
+    """Whether the first entity of `path` is written as gold writes one (a "names" list) rather
+    than as `kg extract` does ("name" and "aliases"); None when there is none to tell. Both are
+    scored alike, so two extractions can be compared, but files given the wrong way round would
+    give plausible figures."""
+    for _, line in numbered_lines(Path(path)):
+        try:
+            entities = json.loads(line).get("entities") if line.strip() else None
+        except (ValueError, AttributeError):
+            return None
+        if isinstance(entities, list) and entities and isinstance(entities[0], dict):
+            return "names" in entities[0]
+    return None
 
 
 def read_records(path: str | Path) -> dict[str, PaperRecord]:

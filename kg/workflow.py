@@ -51,6 +51,8 @@ def extract(sources: Sequence[str | Path], out_file: str | Path, *, fmt: str | N
             warn: Callable[[str], None] | None = None, jobs: int = 1) -> None:
     """`kg extract` as a function: each paper's extraction as one JSON line of `out_file`,
     written as it is made; the file appears only when complete."""
+    if not str(out_file):
+        raise KgInputError("the output file's name is empty (-o)")
     if Path(out_file).is_dir():
         raise KgInputError(f"{out_file} is a directory; --output is a file (a directory with --engine spark)")
     if Path(out_file).exists() and any(Path(source).exists() and os.path.samefile(source, out_file)

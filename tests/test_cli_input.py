@@ -184,7 +184,8 @@ def test_a_directory_given_for_a_file_is_one_line(tmp_path: Path, monkeypatch: p
     (tmp_path / "afile").write_text("x\n", encoding="utf-8")
     for args, message in ((["build", "folder", "-o", "out"], "Invalid value for '[INPUTS]...': File 'folder' is a directory."),
                           (["build", "-o", "afile"], "Invalid value for '-o' / '--output': Directory 'afile' is a file."),
-                          (["eval", "folder", "afile"], "Invalid value for 'GOLD': File 'folder' is a directory.")):
+                          (["eval", "folder", "afile"], "Invalid value for 'GOLD': File 'folder' is a directory."),
+                          (["extract", "afile", "-o", ""], "the output file's name is empty (-o)")):
         result = run(args)
         assert (result.exit_code, result.stderr.splitlines()) == (2, [f"kg: error: {message}"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "folder"]
@@ -227,9 +228,9 @@ def test_duplicate_ids_warn_once_with_the_count(tmp_path: Path, monkeypatch: pyt
 def test_format_option_overrides_the_extension(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                no_extraction: None) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "papers.txt").write_text("title\tabstract\nA Title\tAn abstract.\nB Title\tB abstract.\n")
-    assert run(["extract", "papers.txt", "-o", "out.jsonl", "-q"]).exit_code == 2  # as a listing: 3 lines
-    result = run(["extract", "papers.txt", "--format", "tsv", "-o", "out.jsonl", "-q"])
+    (tmp_path / "papers.jsonl").write_text("title\tabstract\nA Title\tAn abstract.\nB Title\tB abstract.\n")
+    assert run(["extract", "papers.jsonl", "-o", "out.jsonl", "-q"]).exit_code == 2  # as JSON Lines: malformed
+    result = run(["extract", "papers.jsonl", "--format", "tsv", "-o", "out.jsonl", "-q"])
     assert result.exit_code == 0, result.output
     written = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert [p["title"] for p in written] == ["A Title", "B Title"]

@@ -300,7 +300,7 @@ def test_arxiv_bad_feeds_name_file_and_line(tmp_path: Path, xml: str, message: s
     ("a.CSV", "csv"), ("a.tsv", "tsv"), ("a.xml", "arxiv"), ("a.atom", "arxiv"),
 ])
 def test_format_from_extension(tmp_path: Path, name: str, fmt: str) -> None:
-    assert detect_format(write(tmp_path / name, "{}")) == fmt
+    assert detect_format(write(tmp_path / name, "A title\nIts abstract.\n")) == fmt
 
 
 @pytest.mark.parametrize("fixture, fmt, prefix", [
@@ -317,9 +317,9 @@ def test_format_from_content_when_extension_says_nothing(tmp_path: Path, fixture
 
 
 def test_format_argument_overrides_extension(tmp_path: Path) -> None:
-    corpus = write(tmp_path / "papers.txt", '{"id": "j1", "title": "T", "abstract": "A"}\n')
-    assert [p.id for p in read(corpus, fmt="jsonl")] == ["j1"]
-    with pytest.raises(KgInputError, match="title has no abstract"):
+    corpus = write(tmp_path / "papers.jsonl", "A title\nIts abstract.\n")
+    assert [(p.title, p.abstract) for p in read(corpus, fmt="listing")] == [("A title", "Its abstract.")]
+    with pytest.raises(KgInputError, match="malformed JSON"):
         read(corpus)
 
 
@@ -477,3 +477,19 @@ def test_hard_wrapped_text_reads_as_one_line_and_null_is_empty(tmp_path: Path) -
     assert wrapped.abstract == "We train a convolutional neural network on ImageNet and reach 84.3% top-1 accuracy."
     assert wrapped.text.count("\n") == 1
     assert (title_only.title, title_only.abstract) == ("Title only", "")
+
+
+def test_a_txt_file_holding_a_table_or_json_lines_is_read_as_such(tmp_path: Path) -> None:
+    """Spreadsheets save "Text (Tab delimited)" as .txt; a listing stays a listing."""
+    table = write(tmp_path / "export.txt", "Title\tAbstract\nResNet Paper\tWe train ResNet-50.\n")
+    lines = write(tmp_path / "lines.txt", '{"title": "T", "abstract": "A"}\n')
+    listing = write(tmp_path / "listing.txt", "[Submitted today] Title\nAbstract of it.\n")
+    assert [(p.title, p.abstract) for p in read(table)] == [("ResNet Paper", "We train ResNet-50.")]
+    assert [(p.title, p.abstract) for p in read(lines)] == [("T", "A")]
+    assert [(p.title, p.abstract) for p in read(listing)] == [("[Submitted today] Title", "Abstract of it.")]
+
+
+def test_a_format_without_input_files_is_refused() -> None:
+    assert read(fmt="listing")  # the bundled listing is one
+    with pytest.raises(KgInputError, match="format 'csv' given, but no input file"):
+        read(fmt="csv")

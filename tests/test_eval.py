@@ -198,3 +198,10 @@ def test_ill_typed_gold_is_refused(tmp_path: Path, entity: str, message: str) ->
     ignore_letters.write_text('{"id": "p1", "entities": [], "ignore": "VAE"}\n', encoding="utf-8")
     with pytest.raises(KgInputError, match=r"'ignore' must be a list of names"):
         evaluate_files(ignore_letters, ignore_letters)
+
+
+def test_files_given_the_wrong_way_round_are_refused(files: tuple[Path, Path]) -> None:
+    gold, pred = files
+    with pytest.raises(KgInputError, match=r"reads as `kg extract` output, .* the gold file comes first"):
+        evaluate_files(pred, gold)
+    assert evaluate_files(pred, pred).papers  # two extractions compare

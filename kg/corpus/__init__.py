@@ -56,6 +56,8 @@ def read_papers(sources: Sequence[str | Path] | str | Path = (), fmt: str | None
         sources = [sources]
     if fmt is not None and fmt not in FORMATS:
         raise KgInputError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    if not sources and fmt not in (None, "listing"):  # an input forgotten, most likely
+        raise KgInputError(f"format {fmt!r} given, but no input file (without one, the bundled listing is read)")
     warn = warn or _log.warning
     seen: set[str] = set()
     duplicates: list[str] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from kg.corpus.delimited import header_delimiter
@@ -28,6 +29,8 @@ def detect_format(path: Path) -> str:
     anything else is a listing.
     """
     by_extension = EXTENSIONS.get(format_suffix(Path(path)))
+    if by_extension == "listing" and Path(path).is_file():
+        return _text_file_format(path)
     if by_extension:
         return by_extension
     if Path(path).exists() and not Path(path).is_file() and not Path(path).is_dir():
@@ -43,9 +46,28 @@ def format_suffix(path: Path) -> str:
     return Path(path.stem).suffix.lower() if suffix in COMPRESSED_SUFFIXES else suffix
 
 
-def sniff_format(path: Path) -> str:
+def _text_file_format(path: Path) -> str:
+    """A .txt file is a listing, unless its first line is a header with title and abstract
+    columns (a spreadsheet's "Text (Tab delimited)" is saved as .txt) or a JSON object."""
+    head = _head(path)
+    first = head.splitlines()[0] if head else ""
+    delimiter = header_delimiter(first, "\t") if first else None
+    if delimiter is not None:
+        return "tsv" if delimiter == "\t" else "csv"
+    try:
+        return "jsonl" if isinstance(json.loads(first), dict) else "listing"
+    except ValueError:
+        return "listing"
+
+
+def _head(path: Path) -> str:
+    """The first characters of `path` (decompressed), from its first that is not blank."""
     with open_binary(path) as stream:
-        head = stream.read(_SNIFF_BYTES).decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+        return stream.read(_SNIFF_BYTES).decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+
+
+def sniff_format(path: Path) -> str:
+    head = _head(path)
     if head[:1] in ("{", "["):
         return "jsonl"
     if head[:1] == "<":
