@@ -135,6 +135,20 @@ def test_any_name_gives_valid_iris_and_literals(tmp_path: Path) -> None:
         assert len(methods) == len(graph.nodes) - 1, suffix
 
 
+def test_a_url_whose_scheme_is_a_prefix_is_the_same_iri_in_json_ld(tmp_path: Path) -> None:
+    """JSON-LD would read "wd:Q42" as a prefixed name and expand it to Wikidata's IRI."""
+    graph = build_graph([paper("p1", entity("Method", "ResNet", wikidata="Q12345")),
+                         paper("p2", entity("Dataset", "ImageNet"))])
+    graph.nodes["paper_p1"]["url"] = "wd:Q42"
+    graph.nodes["paper_p2"]["url"] = "xsd:notes"
+    write_ntriples(graph, tmp_path / "g.nt")
+    write_jsonld(graph, tmp_path / "g.jsonld")
+    reference = parse(tmp_path / "g.nt")
+    assert (KGI["paper_p1"], rdflib.URIRef("https://schema.org/url"), rdflib.URIRef("wd:Q42")) in reference
+    assert isomorphic(parse(tmp_path / "g.jsonld"), reference)
+    assert len(list(pyoxigraph.parse(path=tmp_path / "g.jsonld"))) == len(reference)
+
+
 def test_base_iri_is_the_instances_namespace(corpus_graph, tmp_path: Path) -> None:  # noqa: F811
     write_ntriples(corpus_graph, tmp_path / "g.nt", base_iri="http://example.org/kg/")
     graph = parse(tmp_path / "g.nt")

@@ -443,8 +443,14 @@ def write_turtle_and_ntriples(graph: nx.MultiDiGraph, turtle: Path, ntriples: Pa
 
 
 def write_jsonld(graph: nx.MultiDiGraph, path: Path, base_iri: str = DEFAULT_BASE_IRI) -> None:
-    """JSON-LD: a context of the prefixes and a ``@graph`` of one object per subject, a line each."""
-    context = _prefixes(base_iri, json_ld=True)
+    """JSON-LD: a context of the prefixes and a ``@graph`` of one object per subject, a line each.
+
+    A prefix that is also the scheme of a paper's URL (``"url": "wd:Q42"``) is left out of the
+    context: JSON-LD would read that IRI as a prefixed name and expand it into another one."""
+    schemes = {term.value.split(":", 1)[0] for _, url in graph.nodes(data="url")
+               if url is not None and type(term := _url(url)) is IRI}
+    context = {prefix: namespace for prefix, namespace in _prefixes(base_iri, json_ld=True).items()
+               if prefix not in schemes}
     names = _PrefixedNames(context)
     with _output(path) as out:
         out.write('{"@context": ' + json.dumps(context, sort_keys=True) + ',\n "@graph": [')
