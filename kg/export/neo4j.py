@@ -373,6 +373,10 @@ Then start Neo4j (a database other than the default one must be created first:
 It creates the uniqueness constraints on `id`, then MERGEs nodes and relationships from the
 CSV files in batches of {LOAD_CSV_BATCH_ROWS} rows, reading the typed headers as they are
 (``row.`support:long` ``) and converting with toInteger, toFloat, toBoolean and split.
+The CSV files double a quote inside a field (RFC 4180). Unless neo4j.conf sets
+`dbms.import.csv.legacy_quote_escaping=false`, LOAD CSV also reads a backslash before a quote
+as an escaped quote, which misreads a text holding `\\"` (a LaTeX accent: `Schr\\"odinger`):
+set it, or use `import.sh` or `graph.cypher`, which read such text as written.
 
 **Anything else** (no file access, FalkorDB, Memgraph, small graphs): `graph.cypher`, the whole
 graph as self-contained `UNWIND [...] AS row MERGE ...` statements, each ending with `;`
