@@ -49,15 +49,24 @@ def format_suffix(path: Path) -> str:
 def _text_file_format(path: Path) -> str:
     """A .txt file is a listing, unless its first line is a header with title and abstract
     columns (a spreadsheet's "Text (Tab delimited)" is saved as .txt) or a JSON object."""
-    head = _head(path)
-    first = head.splitlines()[0] if head else ""
-    delimiter = header_delimiter(first, "\t") if first else None
-    if delimiter is not None:
-        return "tsv" if delimiter == "\t" else "csv"
+    first = _first_line(_head(path))
+    table = _table_format(first, "\t")
+    if table is not None:
+        return table
     try:
         return "jsonl" if isinstance(json.loads(first), dict) else "listing"
     except ValueError:
         return "listing"
+
+
+def _first_line(head: str) -> str:
+    return head.splitlines()[0] if head else ""
+
+
+def _table_format(first_line: str, preferred: str = ",") -> str | None:
+    """"csv" or "tsv" when `first_line` is a header with title and abstract columns, else None."""
+    delimiter = header_delimiter(first_line, preferred) if first_line else None
+    return None if delimiter is None else "tsv" if delimiter == "\t" else "csv"
 
 
 def _head(path: Path) -> str:
@@ -72,7 +81,4 @@ def sniff_format(path: Path) -> str:
         return "jsonl"
     if head[:1] == "<":
         return "arxiv"
-    delimiter = header_delimiter(head.splitlines()[0]) if head else None
-    if delimiter is None:
-        return "listing"
-    return "tsv" if delimiter == "\t" else "csv"
+    return _table_format(_first_line(head)) or "listing"
