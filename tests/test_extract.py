@@ -420,6 +420,24 @@ def test_ranges_and_from_to_give_both_ends(extractor: Extractor) -> None:
                                       ("speedup", 15.0, "x", True), ("speedup", 31.0, "x", True)]
 
 
+def test_factors_from_a_to_b_are_relative(extractor: Extractor) -> None:
+    # "from A to B" reports two absolute figures, but a factor is a change whatever precedes it:
+    # these speedups were absolute results, and made a speedup leaderboard of them
+    extraction = run(extractor, "We demonstrate speedups ranging from 2x to 13x on various benchmarks "
+                                "compared with an unfused baseline.")
+    assert results_of(extraction) == [("speedups", 2.0, "x", True), ("speedups", 13.0, "x", True)]
+
+
+def test_both_ends_of_a_range_are_relative_or_neither(extractor: Extractor) -> None:
+    # the cue before a range ("by") did not reach past the first end's decimal point, nor the
+    # cue after one ("better") back to its first end: one end of the same figure was absolute
+    extraction = run(extractor, "It cuts latency by 12.4% to 17.5% on ImageNet. Its accuracy is 3.1% to "
+                                "5.2% better than ResNet-50. Latency drops from 40.5 ms to 12.5 ms.")
+    assert results_of(extraction) == [("latency", 12.4, "%", True), ("latency", 17.5, "%", True),
+                                      ("accuracy", 3.1, "%", True), ("accuracy", 5.2, "%", True),
+                                      ("Latency", 40.5, "ms", False), ("Latency", 12.5, "ms", False)]
+
+
 def test_relative_and_absolute(extractor: Extractor) -> None:
     extraction = run(extractor, "Our model reaches 91.5% top-1 accuracy, a 3.1% better accuracy than "
                                 "AlexNet, and is up to 8x faster in throughput.")
@@ -495,6 +513,25 @@ def test_a_saved_pipeline_can_be_loaded_as_model(lexicon_dir: Path, tmp_path: Pa
 def test_bundled_lexicon_loads() -> None:
     extraction = Extractor().extract(Paper("b", "A", "We train ResNet-50 on ImageNet with GPUs."))
     assert {e.type for e in extraction.entities} >= {"Method", "Dataset", "Hardware"}
+
+
+def test_metrics_of_another_unit_or_direction_are_not_aliases() -> None:
+    # the bundled lexicon had "GPU-days" as an alias of "GPU hours" (PC-DARTS's 0.1 GPU-days were
+    # 0.1 GPU hours in the graph, ranked among hours), "inference speed" of "inference time",
+    # "energy per inference" of "energy efficiency", "BWT" and "FWT" of "average forgetting":
+    # measures whose best values are the lowest merged with ones whose best are the highest
+    extraction = Extractor().extract(Paper("b", "A", "The search takes 0.1 GPU-days on CIFAR-10, where "
+                                                     "DARTS needs 96 GPU hours and others 20 TPU days."))
+    assert {e.name: e.aliases for e in extraction.entities if e.type == "Metric"} == {
+        "GPU days": ("GPU-days",), "GPU hours": (), "TPU days": ()}
+    assert results_of(extraction) == [("GPU-days", 0.1, "", False), ("GPU hours", 96.0, "", False),
+                                      ("TPU days", 20.0, "", False)]
+    extraction = Extractor().extract(Paper("c", "A", "We report inference time, inference speed, training "
+                                                     "speed, energy efficiency, energy per inference, average "
+                                                     "forgetting, BWT and FWT."))
+    assert sorted(e.name for e in extraction.entities if e.type == "Metric") == [
+        "average forgetting", "backward transfer", "energy efficiency", "energy per inference",
+        "forward transfer", "inference speed", "inference time", "training speed"]
 
 
 def test_dropped_special_cases_change_no_token() -> None:

@@ -329,3 +329,109 @@ def test_an_ill_typed_literal_is_one_warning_line(rdf_files: dict[str, Path], tm
         warnings = result.stderr.splitlines()
         assert len(warnings) == 1 and warnings[0].startswith("kg: warning: rdflib: Failed to convert Literal")
         assert "'abc'" in warnings[0]
+
+
+# --- leaderboard: which value is best ---------------------------------------------------
+
+LOWER_IS_BETTER = {
+    "test error", "top-1 error", "top-5 error", "error rate", "validation error", "training error",
+    "generalization error", "false positive rate", "false negative rate", "FPR@95", "false acceptance rate",
+    "false rejection rate", "equal error rate", "log loss", "Brier score", "expected calibration error",
+    "maximum calibration error", "selective risk", "Hausdorff distance", "mATE", "mASE", "mAOE", "mAVE", "mAAE",
+    "navigation error", "MSE", "RMSE", "MAE", "MAPE", "sMAPE", "MASE", "OWA", "CRPS", "WQL", "NRMSE",
+    "mean relative error", "relative L2 error", "AbsRel", "SqRel", "EPE", "Fl-all", "Chamfer distance",
+    "Earth Mover's Distance", "ATE", "RPE", "rotation error", "translation error", "MPJPE", "ADE", "FDE",
+    "miss rate", "collision rate", "L2 error", "LPIPS", "FID", "sFID", "FID-50K", "KID", "FVD", "FAD",
+    "KL divergence", "NIQE", "BRISQUE", "bits per dimension", "bits per pixel", "BD-rate", "TER", "self-BLEU",
+    "perplexity", "bits per character", "bits per byte", "cross-entropy", "hallucination rate", "regret",
+    "toxicity", "WER", "CER", "PER", "MCD", "DER", "minDCF", "real-time factor", "median rank",
+    "Davies–Bouldin index", "FLOPs", "MACs", "BOPs", "latency", "inference time", "training time",
+    "wall-clock time", "GPU hours", "GPU days", "TPU hours", "TPU days", "compute budget", "time per output token",
+    "sample complexity", "communication cost", "parameter count", "model size", "memory", "memory footprint",
+    "GPU memory", "peak memory", "KV cache size", "activation memory", "bits per weight", "bitrate", "energy",
+    "energy consumption", "energy per inference", "power consumption", "power", "carbon emissions", "monetary cost", "chip area", "area",
+    "EDP", "privacy budget", "average forgetting", "mean corruption error", "RMSD", "SA score", "docking score",
+    "energy MAE", "force MAE",
+    # names the lexicon does not know, as the extractor finds them
+    "idle compute time", "search cost", "architectural computational complexity", "machine footprint",
+}
+"""Of the metrics of kg/extract/lexicon/metric.tsv (and a few others), those whose best value is
+the lowest; every other one's is the highest, but for EITHER_WAY."""
+EITHER_WAY = {"attack success rate", "refusal rate", "membership inference accuracy", "demographic parity",
+              "equalized odds", "disparate impact", "MOTP", "rate-distortion", "ADD", "sparsity"}
+"""Metrics whose direction depends on the point of view or the variant: not checked."""
+HIGHER_NOT_IN_LEXICON = ("parameter efficiency", "memory bandwidth", "error reduction", "acceptance length",
+                         "battery lifetime")
+
+
+def _lexicon_metrics() -> list[str]:
+    from importlib.resources import files
+
+    lines = (files("kg.extract") / "lexicon" / "metric.tsv").read_text(encoding="utf-8").splitlines()
+    return [line.split("\t")[0] for line in lines[1:] if line.strip() and not line.startswith("#")]
+
+
+def _results_graph(tmp_path: Path, results: list[tuple[str, float, str]]) -> Path:
+    """N-Triples of a graph in which paper i reports results[i] (metric, value, unit) on ImageNet,
+    with a method of its own, "Method i"."""
+    from graph_corpus import entity, paper
+
+    from kg.export.rdf import write_ntriples
+    from kg.graph import build_graph
+    from kg.model import Result
+
+    extractions = [paper(f"p{i:03d}", entity("Dataset", "ImageNet"), entity("Metric", metric),
+                         entity("Method", f"Method {i:03d}"),
+                         results=(Result(metric, value, unit, False, f"{value} {unit} {metric}", 0, 1,
+                                         dataset="ImageNet", method=f"Method {i:03d}"),))
+                   for i, (metric, value, unit) in enumerate(results)]
+    data = tmp_path / "graph.nt"
+    write_ntriples(build_graph(extractions), data)
+    return data
+
+
+def test_leaderboard_puts_the_best_value_first_for_every_metric(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """"GPU hours", "FID-50K", "LPIPS", "energy" ... ranked the highest value first: the rule knew
+    few of the lexicon's lower-is-better metrics."""
+    import kg.query
+
+    names = _lexicon_metrics()
+    assert not set(HIGHER_NOT_IN_LEXICON) & set(names)
+    assert LOWER_IS_BETTER - set(names) <= {"idle compute time", "search cost", "machine footprint",
+                                            "architectural computational complexity"}
+    checked = [name for name in (*names, *HIGHER_NOT_IN_LEXICON, *(LOWER_IS_BETTER - set(names)))
+               if name not in EITHER_WAY]
+    data = _results_graph(tmp_path, [(name, value, "") for name in checked for value in (1.0, 2.0)])
+    store = kg.query.load_oxigraph(data)  # loaded once for the 300 queries (0.3 s a load)
+    monkeypatch.setattr(kg.query, "load_oxigraph", lambda path, trusted=False: store)
+    wrong = {}
+    for name in checked:
+        values = [row[1] for row in run_query("leaderboard", data, {"dataset": "imagenet", "metric": name},
+                                              "oxigraph")[1]]
+        assert len(values) >= 2, name  # more where names resolve into one entity ("AP", "APs")
+        if values != sorted(values, reverse=name not in LOWER_IS_BETTER):
+            wrong[name] = "lowest first" if name in LOWER_IS_BETTER else "highest first"
+    assert wrong == {}  # what each should have been
+    monkeypatch.undo()
+    some = ("FID-50K", "force MAE", "energy efficiency", "top-1 accuracy")
+    data = _results_graph(tmp_path, [(name, value, "") for name in some for value in (1.0, 2.0)])
+    for name in some:  # the rule reads the same on rdflib
+        assert (run_query("leaderboard", data, {"dataset": "imagenet", "metric": name}, "rdflib")
+                == run_query("leaderboard", data, {"dataset": "imagenet", "metric": name}, "oxigraph")), name
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_leaderboard_compares_values_in_different_units(tmp_path: Path, engine: str) -> None:
+    """0.5 s ranked before 12 ms, and 1.2B parameters before 900K: the values were compared as
+    numbers, whatever their unit."""
+    data = _results_graph(tmp_path, [("latency", 0.5, "s"), ("latency", 12.0, "ms"), ("latency", 2.0, "h"),
+                                     ("parameter count", 1.2, "B"), ("parameter count", 900.0, "K"),
+                                     ("parameter count", 5.7, "M"), ("top-1 accuracy", 80.0, "%")])
+    latency = run_query("leaderboard", data, {"dataset": "ImageNet", "metric": "latency"}, engine)[1]
+    assert [(value, unit) for _, value, unit, _, _ in latency] == [(12.0, "ms"), (0.5, "s"), (2.0, "h")]
+    slowest = run_query("leaderboard", data, {"dataset": "ImageNet", "metric": "latency", "order": "desc"}, engine)[1]
+    assert [(value, unit) for _, value, unit, _, _ in slowest] == [(2.0, "h"), (0.5, "s"), (12.0, "ms")]
+    size = run_query("leaderboard", data, {"dataset": "ImageNet", "metric": "parameter count"}, engine)[1]
+    assert [(method, value, unit) for method, value, unit, _, _ in size] == [
+        ("Method 004", 900.0, "K"), ("Method 005", 5.7, "M"), ("Method 003", 1.2, "B")]

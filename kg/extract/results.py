@@ -21,9 +21,10 @@ Clauses split sentences at ";" and "while / whilst / whereas". Lists pair up in 
 "17.77%, 2.49x, and 2.32x reductions on latency, energy, and area".
 A time, frame-rate, size or level unit only takes a metric of its kind ("36 hours" is not an
 accuracy).
-Relative: unit x, a leading "+", a change word after ("better", "faster", "reduction",
-"fewer", ...) or a change cue before ("by", "up to", "improves", "reduces", ...);
-"from A to B" reports two absolute figures.
+Relative: unit x or a leading "+", wherever the number stands ("speedups from 2x to 13x");
+else not in "from A to B", which reports two absolute figures ("from 40 ms to 12 ms"); else a
+change word after ("better", "faster", "reduction", "fewer", ...) or a change cue before
+("by", "up to", "improves", "reduces", ...). The two ends of a range are both relative or neither.
 """
 
 from __future__ import annotations
@@ -204,10 +205,12 @@ def _metric_for(text: str, number: Number, metrics: list[Span], starts: list[int
 
 
 def _relative(text: str, number: Number, clause: tuple[int, int]) -> bool:
-    if number.pre == "from":
-        return False
+    # A factor is a change against something else wherever it stands: "speedups ranging from
+    # 2x to 13x" are two relative figures, not absolute ones as "from 40 ms to 12 ms" are.
     if number.unit == "x" or number.pre == "+":
         return True
+    if number.pre == "from":
+        return False
     if CHANGE_AFTER.match(text, number.end, min(clause[1], number.end + 40)):
         return True
     return bool(CHANGE_BEFORE.search(text, max(clause[0], number.start - 40), number.start))
@@ -303,8 +306,11 @@ def _sentence_results(text: str, sentence: _Sentence, numbers: list[Number], mai
             metric_of[i - 1] = metric_of[i - 1] or metric_of[i]
             metric_of[i] = metric_of[i - 1]
     relative = [_relative(text, number, clause) for number, clause in zip(numbers, clause_of)]
+    for i in range(1, len(numbers)):  # a range's ends are one figure: "by 12.4% to 17.5%" (the cue
+        if numbers[i - 1].range_start and relative[i - 1]:  # cannot see past the first end's ".")
+            relative[i] = True
     for i in range(len(numbers) - 1, 0, -1):  # "0.8% and 0.9% higher": the cue after the last covers all
-        if relative[i] and _coordinated(text, numbers[i - 1].end, numbers[i].start):
+        if relative[i] and (numbers[i - 1].range_start or _coordinated(text, numbers[i - 1].end, numbers[i].start)):
             relative[i - 1] = True
     self_reference = bool(SELF_REFERENCE.search(text, sentence.start, sentence.end))
     results = []
