@@ -8,7 +8,8 @@ read-only NetworkX subgraph view of it.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+import heapq
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import networkx as nx
@@ -64,7 +65,8 @@ def select_view(graph: nx.MultiDiGraph, *, focus: str | None = None, hops: int =
                is the nodes within `hops` edges of every node so named, in either direction.
     types      node kinds to keep (see kg.graph.schema.NODE_KINDS); focus nodes are always kept.
     max_nodes  most nodes drawn (default DEFAULT_MAX_NODES): the nodes nearest the focus, then
-               the most connected within the selection, ties broken by node id.
+               the most connected within the selection, ties broken by node id, each next to a
+               node already kept where one as near is (see `_grow`).
     Raises KgInputError for a focus that names no node (with close matches), an unknown type,
     negative hops or a cap below 1.
     """
@@ -86,10 +88,48 @@ def select_view(graph: nx.MultiDiGraph, *, focus: str | None = None, hops: int =
     # nothing was left out, come ten times faster from the graph itself.
     subgraph = graph if len(keep) == graph.number_of_nodes() else graph.subgraph(keep)
     degree = _degrees(subgraph)
-    ranked = sorted(keep, key=lambda node: (distance[node], -degree[node], node))
-    return View(graph=graph.subgraph(ranked[:cap]), focus=focus_ids, hops=hops if focus_ids else 0,
+
+    def rank(node: str) -> tuple[int, int, str]:
+        return distance[node], -degree[node], node
+
+    ranked = sorted(keep, key=rank)
+    drawn = ranked if len(ranked) <= cap else _grow(subgraph, ranked, rank, cap)
+    return View(graph=graph.subgraph(drawn), focus=focus_ids, hops=hops if focus_ids else 0,
                 types=kinds, max_nodes=cap, selected=len(keep),
                 graph_nodes=graph.number_of_nodes())
+
+
+def _grow(graph: nx.MultiDiGraph, ranked: list[str], rank: Callable[[str], tuple[int, int, str]],
+          cap: int) -> list[str]:
+    """The first `cap` nodes of `ranked`, except that a node next to one already taken comes
+    before any node as near the focus that is not, best `rank` first among either.
+
+    Without a focus every node is as near, and the plain ranking keeps the hubs: Methods,
+    Metrics and Tasks, linked to one another only through Papers, so a cap of a few hundred
+    on a large graph drew no edge at all. Grown from the most connected node instead, the view
+    is connected wherever the graph is. With a focus (and no `types`) it keeps the same nodes,
+    since every node is next to a nearer one.
+    """
+    taken: dict[str, None] = {}  # in the order taken
+    frontier: list[tuple[tuple[int, int, str], str]] = []  # untaken neighbours of taken nodes
+    queued: set[str] = set()
+    order = iter(ranked)
+    best = next(order)  # the best ranked node not taken
+    while len(taken) < cap:
+        while best in taken:
+            best = next(order)
+        while frontier and frontier[0][1] in taken:
+            heapq.heappop(frontier)
+        if frontier and frontier[0][0][0] <= rank(best)[0]:
+            node = heapq.heappop(frontier)[1]
+        else:
+            node = best
+        taken[node] = None
+        for other in (*graph.succ[node], *graph.pred[node]):
+            if other not in taken and other not in queued:
+                queued.add(other)
+                heapq.heappush(frontier, (rank(other), other))
+    return list(taken)
 
 
 def _degrees(graph: nx.MultiDiGraph) -> dict[str, int]:

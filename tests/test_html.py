@@ -13,7 +13,8 @@ import networkx as nx
 import pytest
 from html_graphs import small_graph, synthetic_graph
 
-from kg.export.html import PHYSICS_MAX_NODES, write_html
+from kg.export.html import PANEL_PAPERS, PHYSICS_MAX_NODES, layout, write_html
+from kg.view import select_view
 
 HOSTILE_TITLE = "<img src=x onerror=window.__pwned=1>"
 HOSTILE_NAME = "</script><script>window.__pwned=2</script>"
@@ -121,6 +122,16 @@ def test_page_draws_every_node_and_edge_with_type_styles(tmp_path: Path) -> None
     assert data["view"]["notice"] is None
 
 
+def test_entity_size_grows_with_support_up_to_a_bound(tmp_path: Path) -> None:
+    write_html(synthetic_graph(papers=1000, entities=2500), tmp_path / "graph.html")
+    data = page_data(tmp_path / "graph.html")
+    support = {node: detail["support"] for node, detail in data["details"].items() if "support" in detail}
+    size = {node["id"]: node["size"] for node in data["nodes"] if node["id"] in support}
+    assert size["method_entity%2000000"] == 49  # in 510 papers: as large as in 64
+    by_support = [size[node] for node in sorted(size, key=support.get)]
+    assert by_support == sorted(by_support) and by_support[0] < 49 == by_support[-1]
+
+
 def test_side_panel_data_has_evidence_and_paper_links(tmp_path: Path) -> None:
     write_html(small_graph(), tmp_path / "graph.html")
     data = page_data(tmp_path / "graph.html")
@@ -134,6 +145,22 @@ def test_side_panel_data_has_evidence_and_paper_links(tmp_path: Path) -> None:
         "url": "https://huggingface.co/papers/2401.00003"}
 
 
+def test_a_capped_page_holds_only_the_papers_its_panel_lists(tmp_path: Path) -> None:
+    """The page's size follows the cap, not the corpus: a hub's tens of thousands of papers
+    are counted, not listed."""
+    write_html(synthetic_graph(papers=1000, entities=2500), tmp_path / "graph.html", max_nodes=50)
+    data = page_data(tmp_path / "graph.html")
+    details = data["details"].values()
+    named = {paper for detail in details for key in ("papers", "proposedBy") for paper in detail.get(key, ())}
+    named |= {paper for detail in details for _, paper in detail.get("evidence", ())}
+    named |= {node["id"] for node in data["nodes"] if node["kind"] == "Paper"}
+    assert set(data["papers"]) == named
+    hub = data["details"]["method_entity%2000000"]
+    assert hub["paperCount"] == hub["support"] == 510 and len(hub["papers"]) == PANEL_PAPERS
+    assert hub["proposedCount"] > len(hub["proposedBy"]) == PANEL_PAPERS
+    assert len(data["papers"]) < 300  # every paper of the drawn hubs: 1000
+
+
 def test_large_graphs_get_positions_and_no_physics(tmp_path: Path, large_graph: nx.MultiDiGraph) -> None:
     write_html(large_graph, tmp_path / "graph.html")
     data = page_data(tmp_path / "graph.html")
@@ -145,6 +172,17 @@ def test_large_graphs_get_positions_and_no_physics(tmp_path: Path, large_graph: 
     assert small["options"]["physics"]["enabled"] is True
     assert small["options"]["physics"]["stabilization"]["iterations"] > 0
     assert all("x" not in n for n in small["nodes"])
+
+
+def test_layout_spreads_the_graph_over_the_drawing() -> None:
+    """No hub is pushed far out: the drawing (which the page zooms to fit) is not mostly empty."""
+    graph = select_view(synthetic_graph(papers=1000, entities=2500)).graph
+    positions = layout(graph)
+    for axis in (0, 1):
+        values = sorted(position[axis] for position in positions.values())
+        tail = len(values) // 20
+        middle = values[-tail - 1] - values[tail]  # what the middle 90% of the nodes span
+        assert middle > 0.4 * (values[-1] - values[0])
 
 
 def test_cap_is_reported_in_the_page_and_returned(tmp_path: Path, large_graph: nx.MultiDiGraph) -> None:

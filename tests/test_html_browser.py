@@ -136,3 +136,78 @@ def test_large_graph_uses_precomputed_positions(tmp_path: Path) -> None:
     assert counts == [graph.number_of_nodes(), graph.number_of_edges(), False]
     # getPositions rounds to whole pixels: the node sits where Python put it, physics never moved it
     assert abs(first["x"] - expected["x"]) <= 0.5 and abs(first["y"] - expected["y"]) <= 0.5
+
+
+def test_focus_naming_more_nodes_than_the_cap_still_gives_a_working_page(tmp_path: Path) -> None:
+    # "2401.00001" names the paper and its result (which carries the paper's id); one is drawn
+    with open_page(page_of(small_graph(), tmp_path, focus="2401.00001", max_nodes=1)) as run:
+        assert run.evaluate("kg.nodes.getIds()") == ["paper_2401.00001"]
+        assert run.evaluate("kg.network.getSelectedNodes()") == ["paper_2401.00001"]
+        assert run.page.inner_text("#kg-summary").endswith(
+            "within 1 hop of Fine-tuning BERT for Question Answering on SQuAD, F1 93.2")
+        assert run.page.inner_text("#kg-notice").startswith("showing 1 of 6 nodes")
+        assert run.page.locator("#kg-kinds input").count() == 1
+        assert_clean(run)
+
+
+def test_a_link_to_a_node_of_a_hidden_type_shows_that_type_again(tmp_path: Path) -> None:
+    with open_page(page_of(small_graph(), tmp_path)) as run:
+        run.page.uncheck('input[data-kind="Paper"]')
+        run.evaluate("id => kg.select(id)", "dataset_squad")
+        run.page.get_by_role("button", name="A Survey of Question Answering Benchmarks").click()
+        assert run.evaluate("kg.network.getSelectedNodes()") == ["paper_2401.00003"]
+        assert run.evaluate("kg.nodes.get().filter(n => n.hidden).length") == 0
+        assert run.page.is_checked('input[data-kind="Paper"]')
+        assert_clean(run)
+
+
+def test_highlight_fades_the_labels_of_the_other_nodes(tmp_path: Path) -> None:
+    graph = small_graph()
+    label_colours = "Object.values(kg.network.body.nodes).filter(n => !n.isCluster)" \
+                    ".map(n => [n.id, n.options.font.color])"
+    with open_page(page_of(graph, tmp_path)) as run:
+        run.evaluate("id => kg.select(id)", "hardware_tpu%20v4")
+        colours = dict(run.evaluate(label_colours))
+        kept = {"hardware_tpu%20v4", "paper_2401.00002"}
+        assert {colours[node] for node in kept} == {"#343434"}
+        assert {colour for node, colour in colours.items() if node not in kept} == {"rgba(52, 52, 52, 0.15)"}
+        # the next highlight updates only the nodes and edges whose look changes
+        run.evaluate("window.updated = []; kg.nodes.on('update', (e, p) => updated.push(...p.items));"
+                     "kg.edges.on('update', (e, p) => updated.push(...p.items))")
+        run.evaluate("id => kg.select(id)", "paper_2401.00002")  # TPU v4's paper
+        assert sorted(run.evaluate("updated")) == sorted(
+            ["dataset_imagenet", "method_vision%20transformer", *run.evaluate(
+                "kg.network.getConnectedEdges('paper_2401.00002')"
+                ".filter(e => kg.edges.get(e).to !== 'hardware_tpu%20v4')")])
+        box = run.page.locator("#kg-graph").bounding_box()
+        run.page.mouse.click(box["x"] + 3, box["y"] + 3)  # an empty spot: the selection is cleared
+        assert run.evaluate("kg.highlighted") is None
+        assert set(dict(run.evaluate(label_colours)).values()) == {"#343434"}
+        assert_clean(run)
+
+
+def test_clicking_elsewhere_closes_the_list_of_matches(tmp_path: Path) -> None:
+    with open_page(page_of(small_graph(), tmp_path)) as run:
+        run.page.fill("#kg-search", "b")
+        assert run.page.is_visible("#kg-matches")
+        box = run.page.locator("#kg-graph").bounding_box()
+        run.page.mouse.click(box["x"] + 3, box["y"] + box["height"] - 3)
+        assert not run.page.is_visible("#kg-matches")
+        run.page.fill("#kg-search", "bert")
+        run.page.get_by_role("button", name="DistilBERT \u2014 Method").click()  # a match still picks
+        assert run.evaluate("kg.network.getSelectedNodes()") == ["method_distilbert"]
+        assert not run.page.is_visible("#kg-matches")
+        assert_clean(run)
+
+
+def test_panel_counts_the_papers_it_does_not_list(tmp_path: Path) -> None:
+    graph = synthetic_graph(papers=1000, entities=2500)
+    hub = "method_entity%2000000"
+    papers = {u for u, _ in graph.in_edges(hub)}
+    proposers = {u for u, _, relation in graph.in_edges(hub, keys=True) if relation == "proposes"}
+    with open_page(page_of(graph, tmp_path, max_nodes=50)) as run:
+        run.evaluate("id => kg.select(id)", hub)
+        assert run.page.locator("#kg-panel li").count() == 2 * 12
+        more = run.page.locator("#kg-panel p.kg-muted").all_inner_texts()
+        assert more == [f"and {len(proposers) - 12} more", f"and {len(papers) - 12} more"]
+        assert_clean(run)

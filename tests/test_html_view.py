@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 import lxml.html
+import networkx as nx
 import pytest
 from click.testing import CliRunner
-from html_graphs import small_graph
+from html_graphs import small_graph, synthetic_graph
 
 from kg.cli import main
 from kg.errors import KgInputError
@@ -74,6 +75,16 @@ def test_cap_keeps_the_most_connected_ties_by_id() -> None:
 def test_cap_keeps_the_focus_and_its_nearest_first() -> None:
     view = select_view(small_graph(), focus="TPU v4", hops=3, max_nodes=2)
     assert set(view.graph) == {"hardware_tpu%20v4", "paper_2401.00002"}
+
+
+def test_cap_without_focus_draws_a_connected_view() -> None:
+    # the most connected nodes are Methods, Metrics, ...: linked only through Papers
+    graph = synthetic_graph(papers=300, entities=700)
+    view = select_view(graph, max_nodes=30)
+    assert view.shown == 30 and view.graph.number_of_edges() >= 29
+    assert nx.is_connected(view.graph.to_undirected(as_view=True))
+    degree = dict(graph.degree())
+    assert max(graph, key=lambda n: (degree[n], n)) in view.graph
 
 
 def test_unknown_focus_lists_close_matches() -> None:
@@ -145,3 +156,14 @@ def test_kg_view_without_a_build_says_so(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["view", "--graph", str(tmp_path / "graph.json")])
     assert result.exit_code == 2
     assert "run `kg build` first" in result.output
+
+
+@pytest.mark.parametrize("command", [["view"], ["export", "--format", "html"]])
+def test_the_page_never_replaces_the_graph_it_reads(graph_json: Path, command: list[str]) -> None:
+    before = graph_json.read_bytes()
+    result = CliRunner().invoke(main, [*command, "--graph", str(graph_json), "-o",
+                                       str(graph_json.parent / "." / "graph.json")])
+    assert result.exit_code == 2
+    assert "is the graph being read; not replacing it (choose another -o)" in result.output
+    assert graph_json.read_bytes() == before
+    assert sorted(p.name for p in graph_json.parent.iterdir()) == ["graph.json"]

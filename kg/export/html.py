@@ -46,8 +46,16 @@ LAYOUT_CORE_NODES = 400
 layout (NetworkX's dense solver, fast at this size and without SciPy); every other node
 is placed around a neighbour already placed."""
 
+ENTITY_MAX_SUPPORT = 64
+"""An entity is drawn the larger the more papers mention it, up to this many (size 49): a hub
+of a 100k corpus, in 28,000 papers, got size 850 (a radius, in pixels) and hid the graph."""
+
 LABEL_CHARS = 48
 EVIDENCE_SENTENCES = 5
+PANEL_PAPERS = 12
+"""Papers the side panel lists in a section, saying how many more there are. The page holds
+only those, so that its size follows the cap, not the corpus: a Method of a 100k corpus has
+tens of thousands of papers, and their titles made a 1500-node page 29 MB."""
 VIS = files("pyvis") / "lib" / "vis-9.1.2"
 TEMPLATE = files("kg.export") / "graph_page.html"
 
@@ -72,16 +80,20 @@ def render_page(graph: nx.MultiDiGraph, view: View) -> str:
     drawn = view.graph
     positions = None if drawn.number_of_nodes() <= PHYSICS_MAX_NODES else layout(drawn)
     nodes = sorted(drawn.nodes)
+    details = {node: _details(graph, node) for node in nodes}
     data = {
         "nodes": [_vis_node(node, drawn.nodes[node], positions) for node in nodes],
         "edges": [_vis_edge(i, u, v, relation) for i, (u, relation, v) in
                   enumerate(sorted((u, k, v) for u, v, k in drawn.edges(keys=True)))],
-        "details": {node: _details(graph, node) for node in nodes},
-        "papers": _papers(graph, nodes),
+        "details": details,
+        "papers": _papers(graph, details),
         "legend": {"kinds": [[kind, *NODE_STYLE[kind]] for kind in NODE_KINDS],
                    "relations": [[relation, RELATION_COLOR[relation]] for relation in RELATIONS]},
         "view": {"shown": view.shown, "selected": view.selected, "graphNodes": view.graph_nodes,
-                 "notice": view.notice, "focus": list(view.focus), "hops": view.hops,
+                 "notice": view.notice, "focus": list(view.focus),
+                 # named here: the cap may leave focus nodes out of `details`
+                 "focusNames": [graph.nodes[node].get("label") or node for node in view.focus],
+                 "hops": view.hops,
                  "types": list(view.types), "edges": drawn.number_of_edges()},
         "options": vis_options(precomputed=positions is not None),
     }
@@ -147,7 +159,7 @@ def _size(kind: str, support: int) -> float:
         return 14
     if kind == "Result":
         return 7
-    return round(9 + 5 * math.sqrt(max(support, 1)), 1)
+    return round(9 + 5 * math.sqrt(min(max(support, 1), ENTITY_MAX_SUPPORT)), 1)
 
 
 def _short(label: str) -> str:
@@ -187,22 +199,23 @@ def _details(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
         mentions = sorted((u, relation, evidence.get("sentence", ""))
                           for u, _, relation, evidence in graph.in_edges(node, keys=True, data=True)
                           if relation in PAPER_RELATIONS)
-        details["papers"] = [paper for paper, _, _ in mentions]
-        details["proposedBy"] = [paper for paper, relation, _ in mentions if relation == PROPOSES]
+        papers = [paper for paper, _, _ in mentions]
+        proposed = [paper for paper, relation, _ in mentions if relation == PROPOSES]
+        details["papers"], details["paperCount"] = papers[:PANEL_PAPERS], len(papers)
+        details["proposedBy"], details["proposedCount"] = proposed[:PANEL_PAPERS], len(proposed)
         details["evidence"] = [[sentence, paper] for paper, _, sentence in mentions
                                if sentence][:EVIDENCE_SENTENCES]
     return details
 
 
-def _papers(graph: nx.MultiDiGraph, nodes: list[str]) -> dict[str, dict[str, str]]:
-    """Title and (web) url of every paper the drawn nodes' details name."""
+def _papers(graph: nx.MultiDiGraph, details: dict[str, dict[str, Any]]) -> dict[str, dict[str, str]]:
+    """Title and (web) url of every paper drawn or named in the drawn nodes' `details`."""
     named: set[str] = set()
-    attributes = graph.nodes
-    for node in nodes:
-        if attributes[node]["kind"] == "Paper":
+    for node, detail in details.items():
+        if detail["kind"] == "Paper":
             named.add(node)
-        else:  # each predecessor once, however many edges it has to the node
-            named.update(u for u in graph.pred[node] if attributes[u].get("kind") == "Paper")
+        named.update(detail.get("papers", ()), detail.get("proposedBy", ()))
+        named.update(paper for _, paper in detail.get("evidence", ()))
     papers = {}
     for paper in sorted(named):
         data = graph.nodes[paper]
@@ -252,6 +265,12 @@ def _lay_out_part(part: list[str], neighbours: dict[str, set[str]]) -> dict[str,
         hubs.add_nodes_from(core)
         members = set(core)
         hubs.add_edges_from((u, v) for u in core for v in sorted(neighbours[u]) if v in members)
+        # Core nodes that share a neighbour outside the core are linked too: Methods, Metrics and
+        # Tasks meet only through Papers, and a hub linked to no other was pushed far out,
+        # its edges crossing the page and the view zoomed out to take it in.
+        for outside in sorted({n for u in core for n in neighbours[u]} - members):
+            linked = sorted(neighbours[outside] & members)
+            hubs.add_edges_from((u, v) for i, u in enumerate(linked) for v in linked[i + 1:])
         spring = nx.spring_layout(hubs, seed=7, iterations=60, scale=90 * math.sqrt(len(core)))
         positions.update((node, (float(x), float(y))) for node, (x, y) in spring.items())
     else:

@@ -21,14 +21,17 @@ def export_graph(graph_path: str | Path, fmt: str, output: str | Path | None = N
     `output` defaults to the format's file name in the current directory; an existing
     directory given for a one-file format, or a path ending in "/", receives the file under
     that name. A Neo4j folder replaces only an empty directory or an earlier Neo4j folder
-    holding nothing else. The output appears only when complete. `options` (e.g. ``base_iri``) go to the writers that take them; None
-    means the writer's default.
+    holding nothing else. The output appears only when complete, and never replaces
+    `graph_path` (KgInputError). `options` (e.g. ``base_iri``) go to the writers that take
+    them; None means the writer's default.
     """
     export = BY_FORMAT.get(fmt)
     if export is None:
         raise KgInputError(f"unknown format {fmt!r} (one of {', '.join(sorted(BY_FORMAT))})")
     graph = read_nodelink(Path(graph_path))
     target = _target(export, output)
+    if target.exists() and target.samefile(graph_path):
+        raise KgInputError("is the graph being read; not replacing it (choose another -o)", target)
     stage = staged_directory if export.directory else staged_file
     with stage(target) as staging:
         written = export.write_to(graph, staging, **options)
