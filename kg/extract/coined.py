@@ -1,11 +1,18 @@
 """Names the lexicon cannot know: coined shapes, title prefixes and names after proposal cues.
 
-Three sources, all untyped here unless the shape of the sentence gives the type; the entity
+Sources, all untyped here unless the shape of the sentence gives the type; the entity
 component types them from context later (`kg.extract.context`):
 - shape: a word (or hyphenated word) with an internal capital ("ProxylessNAS", "LLaVA"),
   a letter-digit mix ("M3DeTR", "YOLOv3", "SN40L"), a hyphen part in capitals or with a digit
-  ("MIA-DPO", "Mamba-2") -- rule ``coined:shape`` -- or an all-capital word of three or more
-  letters ("SMASH") -- rule ``coined:caps``, which needs context to be kept;
+  ("MIA-DPO", "Mamba-2"), a size code after capitalised words ("Whisper-Lite-S"), the name
+  before "-style" / "-like" ("ViTDet-style") -- rule ``coined:shape`` -- or an all-capital word
+  of three or more letters ("SMASH") or capitals inside a lower-case word of the abstract
+  ("pixelSplat"; "layOuts" in a title or long form spells an acronym) -- rule ``coined:caps``,
+  which needs context to be kept; not units ("kHz", "dB") or percentiles ("P99");
+- capitalised words joined by hyphens inside an abstract sentence ("Math-Shepherd"; not a
+  language pair, "Spanish-English") -- rule ``coined:hyphen`` -- and plain capitalised words
+  after a comparison ("than Exphormer.") or inside a list ("ETTh1, Weather, Electricity and
+  Traffic") -- rule ``coined:plain``; both need context or a typed neighbour to be kept;
 - the title prefix: a name that opens the title before ":" or a dash ("ProxylessNAS: Direct
   ...", "Ada-QPacknet -- adaptive ...", "Urban Architect: ..."; a plain phrase of three or
   four words must recur in the abstract: "Power Hungry Processing: ..." is a slogan) --
@@ -41,7 +48,7 @@ from kg.extract.heads import (
 from kg.extract.state import BLOCK, NAMES_CACHED, Candidate, DocState, fold, state
 from kg.model import EntityType
 
-_PART = r"[A-Za-z0-9]+(?:\.[0-9]+[A-Za-z]*)?\+?"
+_PART = r"[A-Za-z0-9\u0391-\u03c9]+(?:\.[0-9]+[A-Za-z]*)?\+?"  # Greek letters name too: "Δ-DiT", "PixArt-α"
 NAME = re.compile(rf"(?<![\w.-])(?=[\w.+-]*[A-Z]){_PART}(?:-{_PART})*(?![\w-])")  # has a capital
 CAPITAL_RUN = re.compile(r"[A-Z][\w.+-]*")  # a capital and the rest of its run of [\w.+-]
 NUMBER_WITH_UNIT = re.compile(r"\d+(?:\.\d+)?(?:[KMBTGDkxX]|st|nd|rd|th|ms|px|fps|GB|MB|TB|dB|bit)?\+?")
@@ -60,6 +67,10 @@ CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]{2,}")
 PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 LETTER_DIGIT = re.compile(r"[A-Za-z]\d|\d[A-Za-z]")
 ADJECTIVE_TAIL = re.compile(r"-[a-z]{3,}$")
+# Units and percentiles look like coined names ("44.1 kHz", "1.4 dB", "P99 latency") but name nothing.
+UNIT_NAMES = re.compile(r"[kKMGT]?Hz|dB[mi]?|[Pp]\d{2}(?:\.\d+)?")
+# Size codes after a capitalised name make a model's variant: "Whisper-Lite-S", "Swift-XL".
+SIZE_CODES = frozenset({"S", "M", "L", "XS", "XL", "XXL", "B", "H", "T", "Ti", "G"})
 # Mixed-case words and acronyms of everyday or platform vocabulary: never names of the five types.
 NOT_NAMES = frozenset({"API", "APIs", "SDK", "GUI", "UI", "UX", "OS", "CAD", "PDF", "HTML", "JSON", "XML",
                        "URL", "HTTP", "CLI", "IDE", "EDA", "RTL", "HDL", "QoS", "SLA", "SLO", "SLOs", "KPI",
@@ -93,14 +104,16 @@ ARTICLES = frozenset({"A", "An", "The", "On", "Towards", "Toward", "Why", "How",
 
 @lru_cache(maxsize=NAMES_CACHED)
 def shape(name: str) -> str | None:
-    """"shape" (a name by its look), "caps" (an all-capital word) or None."""
+    """"shape" (a name by its look), "caps" (an all-capital word), "spelled" (capitals inside a
+    lower-case word) or None."""
     if name.isalpha() and name.istitle():
         return None  # "The", "Transformer": most capitalised words, decided at once
-    if not UPPER.search(name) or name in NOT_NAMES or NUMBER_WITH_UNIT.fullmatch(name):
+    if not UPPER.search(name) or name in NOT_NAMES or NUMBER_WITH_UNIT.fullmatch(name) or UNIT_NAMES.fullmatch(name):
         return None
-    if ADJECTIVE_TAIL.search(name) or name[0] in "Vv" and VERSION.fullmatch(name) \
-            or name[0].islower() and SPELLING_CAPITALS.fullmatch(name):
+    if ADJECTIVE_TAIL.search(name) or name[0] in "Vv" and VERSION.fullmatch(name):
         return None
+    if name[0].islower() and SPELLING_CAPITALS.fullmatch(name):
+        return "spelled"  # "pixelSplat", or "layOuts" spelling an acronym: see `coined_names`
     parts = name.split("-")
     if len(parts) > 1 and (parts[-1].lower() in ADJECTIVE_WORDS or all(
             p in JOINERS or NUMBER_WITH_UNIT.fullmatch(p) for p in parts)):
@@ -111,6 +124,8 @@ def shape(name: str) -> str | None:
     if CAMEL.search(name) or LETTER_DIGIT.search(name):
         return "shape"
     if len(parts) > 1 and any(sum(c.isupper() for c in p) >= 2 or p.isdigit() for p in parts):
+        return "shape"
+    if len(parts) > 1 and parts[-1] in SIZE_CODES and all(p[:1].isupper() for p in parts):
         return "shape"
     if len(parts) == 1 and (name.isupper() and len(name) >= 3 or PLURAL_ACRONYM.fullmatch(name)):
         return "caps"
@@ -135,11 +150,12 @@ def names(text: str) -> Iterator[re.Match[str]]:
             candidate = plus + 1 if plus >= 0 else -1
 
 
-def title_tasks(title: str) -> list[tuple[int, int]]:
+def title_tasks(title: str, abstract: str = "") -> list[tuple[int, int]]:
     """Spans of task names in a title: a run of capitalised words between stop words or
     punctuation that ends with a task head noun ("... for Direct 3D Generation",
     "Connecting the Dots: Floorplan Reconstruction Using ..."), less leading quality words
-    and gerunds ("Improving")."""
+    ("Efficient"; "Graduate-Level" unless the whole run recurs in the abstract, which then uses
+    it as a name) and gerunds ("Improving")."""
     spans: list[tuple[int, int]] = []
     run: list[re.Match[str]] = []
     for word in [*TITLE_WORD.finditer(title), None]:
@@ -147,7 +163,9 @@ def title_tasks(title: str) -> list[tuple[int, int]]:
         if word is not None and text.lower() not in TITLE_STOP and (text[0].isupper() or text[0].isdigit()):
             run.append(word)
             continue
-        while run and (run[0].group().lower() in QUALITY or run[0].group().endswith("ing")):
+        named = bool(run) and title[run[0].start():run[-1].end()] in abstract
+        while run and (run[0].group().lower() in QUALITY or run[0].group().endswith("ing")
+                       or not named and run[0].group().rpartition("-")[2].lower() in QUALITY_TAILS):
             run.pop(0)
         if run and type_from_head(run[-1].group()) == "Task" and (len(run) > 1 or _after_for(title, run[0])):
             spans.append((run[0].start(), run[-1].end()))
@@ -195,6 +213,8 @@ TITLE_STOP = frozenset("for with using via from in on of through towards toward 
 # Quality words that qualify a task in a title without naming it ("Efficient", "Scalable").
 QUALITY = frozenset("efficient energy-efficient memory-efficient scalable robust fast faster accurate more "
                     "practical effective steerable generalizable lightweight improved enhanced unified".split())
+# Tails of hyphenated quality words that qualify a task too: "Graduate-Level", "Goodput-Optimal".
+QUALITY_TAILS = ADJECTIVE_WORDS | {"optimal", "grade"}
 TITLE_WORD = re.compile(r"[\w'-]+|[^\w\s]")
 URL = re.compile(r"(?<!\S)[^\s(]*?(?:https?://|\.[a-z]{2,6}/)\S*")
 PATH_AFTER_DOMAIN = re.compile(r"\.[a-z]{2,6}/")  # a URL without "://" has this; most texts have neither
@@ -246,6 +266,55 @@ def device_names(st: DocState, text: str) -> None:
                                            f"name:{machine.group(1)}"))
 
 
+HYPHENATED_TITLE_CASE = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)+")
+LIKENESS = frozenset({"style", "like"})  # "a ViTDet-style detector", "LLaVA-like models": the head is a name
+# Language pairs are settings, not names: "Spanish-English", "English-German".
+LANGUAGES = frozenset("English Spanish French German Chinese Japanese Korean Arabic Russian Italian Portuguese "
+                      "Hindi Dutch Turkish Vietnamese Indonesian Czech Romanian Finnish Estonian Polish Greek "
+                      "Hebrew Persian Thai Swahili Urdu Bengali Ukrainian Swedish".split())
+
+
+def compound_name(name: str, start: int, inside_sentence: bool) -> tuple[str | None, int]:
+    """Kind and end of a name in a word `shape` rejects as a whole: "ViTDet-style" holds the name
+    "ViTDet"; capitalised words joined by hyphens inside an abstract sentence ("outperforms
+    Math-Shepherd", "Conformer-Transducer models"; not a language pair) may name something, and
+    are kept only where context types them (kind "hyphen", like "caps")."""
+    head, _, tail = name.rpartition("-")
+    if tail in LIKENESS:
+        kind = shape(head)
+        return (kind, start + len(head)) if kind in ("shape", "caps") else (None, start)
+    if inside_sentence and HYPHENATED_TITLE_CASE.fullmatch(name):
+        parts = name.split("-")
+        if parts[0].lower() not in WORD_PREFIXES and parts[-1].lower() not in ADJECTIVE_WORDS \
+                and not LANGUAGES.intersection(parts):
+            return "hyphen", start + len(name)
+    return None, start
+
+
+# Plain capitalised words are names where a comparison or a list puts them next to others:
+# "5.4x faster than Exphormer.", "ETTh1, Weather, Electricity and Traffic", "the Amazon Beauty,
+# Sports and Toys datasets". Such a word is kept only where context or a listed neighbour types
+# it. PLAIN_NAME: a capitalised word that ends a noun phrase (punctuation or a function word follows).
+PLAIN_NAME = re.compile(r"[A-Z][a-z][a-z0-9]*(?=[.,;:)]|[ \t]+(?:and|or|by|on|in|while|with|across|at|under|for|"
+                        r"datasets?|benchmarks?)\b|$)")
+COMPARED_BEFORE = tuple(f" {cue} " for cue in "than over versus vs. against outperform outperforms outperforming "
+                        "outperformed surpass surpasses surpassing surpassed beat beats".split()) \
+    + (" compared with ", " compared to ")
+LIST_BEFORE = (", ", " and ", " or ")
+LIST_AFTER = re.compile(r"[,.;:)]|[ \t]+(?:and|or|datasets?|benchmarks?)\b")
+
+
+def plain_names(st: DocState, text: str, title_end: int, sentence_starts: set[int]) -> None:
+    """Capitalised words of the abstract after a comparison cue or inside a list (see above); the
+    cues are tested as suffixes of the text before each word, which is cheaper than a pattern."""
+    for match in PLAIN_NAME.finditer(text, title_end):
+        start = match.start()
+        if (text.endswith(COMPARED_BEFORE, max(0, start - 16), start)
+                or text.endswith(LIST_BEFORE, 0, start) and LIST_AFTER.match(text, match.end())) \
+                and match.group() not in NOT_NAMES and start not in sentence_starts:
+            st.candidates.append(Candidate(start, match.end(), None, "coined:plain", f"name:{match.group()}"))
+
+
 @Language.component("kg_coined")
 def coined_names(doc: Doc) -> Doc:
     st = state(doc)
@@ -257,10 +326,17 @@ def coined_names(doc: Doc) -> Doc:
         st.candidates.append(Candidate(url.start(), url.end(), None, "url", f"{BLOCK}url"))
     device_names(st, text)
     for match in names(text):
+        start, end = match.span()
         kind = shape(match.group())
+        if kind is None and "-" in match.group():
+            kind, end = compound_name(match.group(), start, start > title_end and start not in sentence_starts)
+        elif kind == "spelled":  # "over pixelSplat" in an abstract, kept where context types it; "layOuts"
+            # spells an acronym in a title or long form
+            kind = "caps" if start > title_end and not any(p.long_start <= start < p.long_end for p in st.acronyms) \
+                else None
         if kind:
-            st.candidates.append(Candidate(match.start(), match.end(), None, f"coined:{kind}",
-                                           f"name:{match.group()}"))
+            st.candidates.append(Candidate(start, end, None, f"coined:{kind}", f"name:{text[start:end]}"))
+    plain_names(st, text, title_end, sentence_starts)
     for run in TITLE_CASE_RUN.finditer(text, title_end):  # "... with Cosine Power Annealing ..."
         end = title_case_end(run.group())
         if run.start() not in sentence_starts and end:
@@ -269,7 +345,7 @@ def coined_names(doc: Doc) -> Doc:
                                            "coined:title-case", f"name:{name}"))
     lexical_ends = {c.end for c in st.candidates if c.lexicon is not None and c.type == "Task"
                     and " " in c.lexicon}  # "Roof Segmentation" names more than "segmentation"
-    for start, end in title_tasks(text[:title_end]):  # a known task ending the run is the name
+    for start, end in title_tasks(text[:title_end], text[title_end:]):  # a known task ending the run is the name
         if end not in lexical_ends:
             st.candidates.append(Candidate(start, end, "Task", "title-task", f"name:{fold(text[start:end])}"))
     prefix = title_prefix(text[:title_end])

@@ -2,7 +2,7 @@
 
 Each rule is a cue a reader uses: "the X dataset", "X GPUs", "accuracy on X",
 "compared with X", "outperforms X", "X, a new benchmark ...", "models such as X",
-"measured by FVD and X".
+"measured by FVD and X", "the best baseline, X", "On X, our model ...".
 The patterns are anchored at the mention and bounded, so they run in linear time.
 """
 
@@ -34,7 +34,8 @@ LEFT_RULES: tuple[tuple[re.Pattern[str], EntityType], ...] = (
                 r"perplexity|state-of-the-art|SOTA)\s+on\s+(?:the\s+)?(?:challenging\s+|popular\s+|"
                 r"standard\s+|large-scale\s+|public\s+)?$"), "Dataset"),
     (re.compile(r"\b(?:models?|methods?|baselines?|architectures?|approaches|networks?|techniques?|"
-                r"algorithms?|LLMs|backbones?)\s*,?\s*(?:such as|like|including|e\.g\.,?)\s+$"), "Method"),
+                r"algorithms?|LLMs|backbones?)\s*,?\s*(?:such as|like|including|e\.g\.,?)\s+$"
+                r"|\bbaselines?\s*,\s+$"), "Method"),
     (re.compile(r"\b(?:compared (?:with|to)|outperforms?|outperforming|outperformed|surpass(?:es|ing)?|"
                 r"than|versus|vs\.?|over|beats?|exceeds?|improves? (?:up)?on|based on|built on|"
                 r"extends?|fine-tunes?|fine-tuning)\s+(?:the\s+)?(?:previous\s+|prior\s+|original\s+|"
@@ -45,6 +46,10 @@ LEFT_RULES: tuple[tuple[re.Pattern[str], EntityType], ...] = (
 ANY_LEFT_RULE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in LEFT_RULES))
 """Matches wherever one of LEFT_RULES does: a single search rules out most mentions (and as
 every rule ends in whitespace, so does a mention not preceded by any)."""
+# "On LVBench, our method ...": a name opening a results sentence after "On" is what it is evaluated
+# on (a size-coded name such as "Qwen2-7B" is a model that results are reported for).
+EVALUATED_ON = re.compile(r"(?:On|Across)\s+(?:the\s+)?")
+MODEL_SIZE = re.compile(r"\d+(?:\.\d+)?B\b")
 APPOSITION = re.compile(r"\s*(?:,|\bis|\(|-|–|:)\s*(?:a|an|the)\s+")
 WINDOW = 60
 
@@ -60,6 +65,9 @@ def type_from_context(text: str, start: int, end: int, sent_start: int, sent_end
         type_ = type_of_description(text[apposition.end():min(apposition.end() + 80, sent_end)])
         if type_ in ("Method", "Dataset", "Hardware"):
             return type_
+    if EVALUATED_ON.fullmatch(text, sent_start, start) and text.startswith(",", end) \
+            and not MODEL_SIZE.search(text, start, end):
+        return "Dataset"
     left = text[max(sent_start, start - WINDOW):start]
     if left[-1:].isspace() and ANY_LEFT_RULE.search(left):
         for pattern, type_ in LEFT_RULES:

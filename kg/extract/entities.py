@@ -5,14 +5,16 @@
    which beats a coined name. Software and generic names (blockers) take part and then vanish.
    Adjacent metric names join ("top-1" "test accuracy"), a device class after a device's
    name is part of it ("A100 GPUs", "RISC-V SoC"), and modifiers make new names of known
-   ones ("Evolved Transformer", "Nvidia GPUs", "throughput per DSP").
+   ones ("Evolved Transformer", "Nvidia GPUs", "throughput per DSP", "Open-Sora 1.2").
 2. Grouping: spans with the same key (lexicon entry, acronym pair, coined name) or the same
    folded text are one entity; an acronym pair joins whatever covers its long form and
    its short form. The long form decides what the short form means in this paper: where
    the two are lexicon names of different types ("Masked Autoencoders (MAE)" against the
    metric MAE) or the long form's head noun gives another type, every use of the short form
    takes the long form's type; where the long form is a blocker ("machine learning (ML)"),
-   so is every use of the short form.
+   so is every use of the short form. Releases or sizes of one family that a lexicon entry
+   lists as aliases ("Whisper", "Whisper large-v3") are split apart where one abstract names
+   several of them.
 3. Typing (and a task used as a modifier, "a distributed training framework", is none): the lexicon's type; else the acronym long form's head noun; else the context of
    any mention (`kg.extract.context`); else a neighbour in a coordination ("ResNet,
    DenseNet and FractalNet"); else the type of a lexicon name inside a coined one
@@ -119,14 +121,21 @@ def join_metric_words(kept: list[Candidate], text: str) -> list[Candidate]:
 CAPITALISED_BEFORE = re.compile(r"(?<![\w-])((?:[A-Z][A-Za-z-]*[ ]){1,2})$")
 PER_UNIT = re.compile(r" per [A-Za-z][\w-]*")
 EXTENDED_TYPES = ("Method", "Hardware")
+# A version number after a known name names a release of its own ("Open-Sora 1.2", "Common Voice 15"),
+# where the number ends the name: punctuation or a function word follows, not a noun it counts
+# ("CIFAR-10 100 classes") or a unit ("ImageNet 10 times").
+VERSION_AFTER = re.compile(r" [vV]?\d+(?:\.\d+)*(?=[,;:)]|\.(?!\d)|[ \t]+(?:and|or|with|on|in|for|as|by|to|from|is|"
+                           r"are|was|were|which|that|under|over|at|via|achieves?|reaches?|obtains?)\b|$)")
+VERSIONED_TYPES = ("Method", "Dataset")
 
 
 def extend_names(kept: list[Candidate], text: str, sentence_starts: set[int], title_end: int
                  ) -> list[Candidate]:
     """Modifiers that make a new name of a known one: capitalised words (no digits) inside a sentence
     before a lexicon method or device ("Evolved Transformer", "Nvidia GPUs", "Hopper GPU",
-    "Secure MobileNet-V1"; not in the title, where every word is capitalised), and
-    "per X" after a metric ("throughput per DSP"). The result is its own entity."""
+    "Secure MobileNet-V1"; not in the title, where every word is capitalised), "per X" after a
+    metric ("throughput per DSP") and a version number after a method or dataset ("Open-Sora 1.2").
+    The result is its own entity."""
     taken = bytearray(len(text) + 1)  # names that an extension may not swallow
     for cand in kept:
         if cand.type is not None or cand.blocker:
@@ -144,6 +153,10 @@ def extend_names(kept: list[Candidate], text: str, sentence_starts: set[int], ti
             per = PER_UNIT.match(text, end)
             if per is not None and taken.find(1, end, per.end()) < 0:
                 end = per.end()
+        if cand.lexicon and cand.type in VERSIONED_TYPES and text.startswith(" ", end):
+            version = VERSION_AFTER.match(text, end)
+            if version is not None and taken.find(1, end, version.end()) < 0:
+                end = version.end()
         if (start, end) == (cand.start, cand.end):
             out.append(cand)
         else:
@@ -275,6 +288,53 @@ def group(st: DocState, kept: list[Candidate], text: str) -> list[EntityDraft]:
     return drafts
 
 
+# Tails that make a release or size of a known name ("SDXL" + "Turbo", "Llama-2" + "13B").
+VARIANT_WORDS = frozenset("turbo mini small base large tiny nano pro plus ultra flash lite chat instruct xl xxl "
+                          "medium huge giant".split())
+SPLIT_TYPES = ("Method", "Dataset")
+
+
+def _variant_of(form: str, bases: set[str]) -> bool:
+    """Whether the folded name `form` is one of `bases` plus a version or size tail
+    ("whisperlargev3" = "whisper" + "largev3", "ettm2" = "ett" + "m2"; "batchnormalization" is no
+    variant of "batchnorm")."""
+    for base in bases:
+        if base and form != base and form.startswith(base):
+            tail = form[len(base):]
+            if DIGIT.search(tail) or tail in VARIANT_WORDS:
+                return True
+    return False
+
+
+def split_variants(drafts: list[EntityDraft], text: str) -> list[EntityDraft]:
+    """A lexicon entry that lists releases or sizes of one family as aliases ("Whisper" and "Whisper
+    large-v3", "ETT" and "ETTh1", "ETTm2") groups their mentions; where one abstract names two of
+    them, they are different things (ANNOTATION.md counts spelling variants only as one name). Each
+    variant becomes an entity of its own, outside the lexicon entry; the other mentions keep it."""
+    out: list[EntityDraft] = []
+    for draft in drafts:
+        if draft.lexicon is None or draft.type not in SPLIT_TYPES or len(draft.spans) < 2:
+            out.append(draft)
+            continue
+        forms = {fold(text[c.start:c.end]) for c in draft.spans}
+        parts: dict[str, list[Candidate]] = {}
+        if len(forms) > 1:
+            bases = forms | {fold(draft.lexicon)}
+            for cand in draft.spans:
+                form = fold(text[cand.start:cand.end])
+                parts.setdefault(form if _variant_of(form, bases) else "", []).append(cand)
+        if len(parts) < 2:
+            out.append(draft)
+            continue
+        for key, spans in parts.items():
+            if key:
+                out.append(EntityDraft(type=draft.type, spans=spans))
+            else:
+                draft.spans = spans
+                out.append(draft)
+    return out
+
+
 def type_drafts(st: DocState, drafts: list[EntityDraft], text: str, found: list[Candidate]) -> None:
     """Type untyped drafts by the rules of the module docstring, in that order."""
     for draft in drafts:
@@ -305,11 +365,16 @@ def _embedded_type(draft: EntityDraft, lexical: list[Candidate], starts: list[in
     return max(inner, key=lambda c: c.length).type if inner else None
 
 
+ARTICLE = re.compile(r"\b(?:the|a|an)\s")
+
+
 def _type_by_coordination(drafts: list[EntityDraft], text: str) -> None:
-    """Untyped names listed with typed ones take their type ("ResNet, DenseNet and FractalNet")."""
+    """Untyped names listed with typed ones take their type ("ResNet, DenseNet and FractalNet"; not
+    across an article: "... for Stable Audio Open, and a CLAP score" joins phrases, not a list)."""
     spans = sorted(((c, d) for d in drafts for c in d.spans), key=lambda pair: pair[0].start)
-    neighbours = [(left, right) for left, right in zip(spans, spans[1:])
-                  if COORDINATION.fullmatch(text, left[0].end, right[0].start)]
+    gaps = ((left, right, COORDINATION.fullmatch(text, left[0].end, right[0].start))
+            for left, right in zip(spans, spans[1:]))
+    neighbours = [(left, right) for left, right, gap in gaps if gap and not ARTICLE.search(gap.group())]
     for pairs in (neighbours, neighbours[::-1]):  # forward then backward along each list
         for (_, left), (_, right) in pairs:
             if (left.type is None) != (right.type is None):
@@ -343,7 +408,7 @@ def entities(doc: Doc) -> Doc:
     kept = join_metric_words(attach_device_classes(resolve_overlaps(st.candidates), text), text)
     st.kept = extend_names(kept, text, starts, text.find("\n"))
     follow_long_forms(st, st.kept)
-    st.entities = group(st, st.kept, text)
+    st.entities = split_variants(group(st, st.kept, text), text)
     type_drafts(st, st.entities, text, st.candidates)
     st.entities = drop_task_modifiers(st.entities, text)
     return doc

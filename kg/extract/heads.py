@@ -20,18 +20,18 @@ for _type, _words in {
               "pipeline mechanism module policy strategy scheme encoder decoder backbone tuning "
               "propagation backpropagation regularization normalization alignment composition "
               "annealing sampling decomposition augmentation pruning quantization quantisation "
-              "embedding embeddings system compiler library agent prompting "
+              "embedding embeddings encoding encodings system compiler library agent prompting "
               "tree perceptron machine machines autoencoder gan pretraining finetuning",
     "Dataset": "dataset datasets benchmark benchmarks corpus corpora suite collection testbed",
     "Hardware": "unit processor processors accelerator accelerators chip chips co-processor "
                 "coprocessor supercomputer gpu gpus tpu tpus fpga fpgas asic asics soc socs npu "
                 "circuit circuits array arrays card cards board boards",
     "Metric": "accuracy error score rate latency throughput speedup cost footprint efficiency "
-              "perplexity precision recall ratio time consumption utilization",
+              "perplexity precision recall ratio time consumption utilization distance",
     "Task": "detection segmentation recognition generation translation classification estimation "
             "prediction forecasting answering retrieval reconstruction search summarization "
             "parsing tracking captioning localization localisation synthesis transcription "
-            "completion understanding reasoning modeling modelling inpainting editing",
+            "completion understanding reasoning modeling modelling inpainting editing serving",
 }.items():
     for _word in _words.split():
         HEADS[_word] = _type  # type: ignore[assignment]

@@ -8,9 +8,11 @@ tags them (they block overlapping spans) and yield no entity.
 
 Surface variants are generated, so the files list each name once:
 - hyphen / space / no separator: "CIFAR-10" = "CIFAR10" = "CIFAR 10", "pre-training" =
-  "pretraining", "object detection" = "object-detection"; letter-digit boundaries after
+  "pretraining", "object detection" = "object-detection" (lower-case names of up to four
+  words: "time-to-first-token"); letter-digit boundaries after
   two letters and version suffixes likewise ("RTX 4090" = "RTX4090" = "RTX-4090", "MobileNetV2" =
   "MobileNet-V2" = "MobileNet V2");
+- Title Case of a name led by an acronym, as titles write it: "LLM serving" = "LLM Serving";
 - British spellings of lower-case names: "quantization" = "quantisation", "normalizing flow"
   = "normalising flow";
 - plurals of the last word: "GPUs", "A100s", "Transformers", "latencies" (not for datasets
@@ -105,6 +107,7 @@ def _read_file(path: Path, type_: EntityType | None, source: str) -> Iterator[En
 _LETTER_DIGIT = re.compile(r"(?<=[A-Za-z]{2})(?<![a-z][Vv])[ -]?(?=\d)")
 _VERSION = re.compile(r"(?<=[a-z])[ -]?(?=[Vv]\d+(?:\.\d+)?$)")
 _WORD = re.compile(r"[A-Za-z]+")
+_ACRONYM_LED = re.compile(r"[A-Z][A-Z0-9]+(?: [a-z]+){1,2}")  # "LLM serving", "KV cache"
 _IZE = re.compile(r"(?<=[a-z])iz(?=e|ation|ing|er)")  # "quantization" = "quantisation"
 
 
@@ -123,8 +126,10 @@ def surface_variants(name: str, plurals: bool = True) -> set[str]:
     forms = {name}
     if "-" in name:
         forms |= {name.replace("-", " "), name.replace("-", "")}
-    elif name.islower() and 1 <= name.count(" ") <= 2:
-        forms.add(name.replace(" ", "-"))  # "object detection" = "object-detection"
+    elif name.islower() and 1 <= name.count(" ") <= 3:
+        forms.add(name.replace(" ", "-"))  # "object detection" = "object-detection", "time-to-first-token"
+    elif _ACRONYM_LED.fullmatch(name):
+        forms.add(" ".join(w if w.isupper() else w.capitalize() for w in name.split()))  # "LLM Serving" in a title
     for form in list(forms):
         if _LETTER_DIGIT.search(form):
             forms |= {_LETTER_DIGIT.sub(sep, form) for sep in ("", "-", " ")}

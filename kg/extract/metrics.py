@@ -7,7 +7,8 @@ comparison cue stands before the phrase ("reduces", "lower", "less", "reduces th
 "improvement in", ...) or a
 quantity follows it ("by 25%", "of 3.6%", "from 36 hours"). Modifiers are lower-case
 words that are not function words, adverbs (-ly) or comparison words. A few heads name a
-measure alone right after a comparative ("3.7x smaller size", "higher speed").
+measure alone right after a comparative ("3.7x smaller size", "higher speed"). A coined name
+or an acronym before "score" names a metric ("VBench score", "CLAP score").
 """
 
 from __future__ import annotations
@@ -19,15 +20,16 @@ from itertools import islice
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract.coined import shape
 from kg.extract.state import Candidate, fold, state
 
 HEADS = ("cost|costs|time|times|footprint|score|scores|capacity|capacities|complexity|speed|speeds|length|"
          "rate|rates|error|errors|accuracy|latency|latencies|throughput|consumption|overhead|usage|"
-         "efficiency|size|utilization|utilisation|bandwidth|ratio|quality|fidelity|gap|loss")
+         "efficiency|size|utilization|utilisation|bandwidth|ratio|quality|fidelity|gap|loss|volume")
 HEAD = re.compile(rf"\b(?:{HEADS})\b")
 CUES = frozenset("reduce reduces reduced reducing reduction lower lowers higher improve improves improved "
                  "improving improvement better less fewer more smaller larger faster boost boosts boosting "
-                 "cut cuts save saves saving up".split())
+                 "cut cuts save saves saving up raise raises raised increases increased".split())
 QUANTITY_AFTER = re.compile(r"\s+(?:by|of|from)\s+(?:up to\s+|about\s+|over\s+|only\s+)?[~+$]?\d")
 LINKS = frozenset({"in", "of", "on", "the", "its", "their"})  # "reduction in X", "reduces the X"
 MODIFIER_WORDS = re.compile(r"(?:(?<=\s)|^)([a-z][a-z-]+)\s+$")
@@ -91,6 +93,19 @@ def _compared(text: str, head_start: int) -> bool:
     return word is not None and word.group(1) in COMPARATIVES
 
 
+# "a VBench score drop", "a CLAP score of 0.41": a score named after a benchmark, model or measure.
+NAME_BEFORE = re.compile(r"(?<![\w-])([A-Z][\w.+-]*[A-Za-z0-9+])[ \t]+$")
+SCORES = ("score", "scores")
+
+
+def _named_score(text: str, head: re.Match[str]) -> int | None:
+    """Start of the name before "score" when it has the shape of a coined name or an acronym."""
+    if head.group() not in SCORES:
+        return None
+    name = NAME_BEFORE.search(text, max(0, head.start() - 30), head.start())
+    return name.start(1) if name is not None and shape(name.group(1)) in ("shape", "caps") else None
+
+
 @Language.component("kg_metric_phrases")
 def metric_phrases(doc: Doc) -> Doc:
     st = state(doc)
@@ -98,6 +113,11 @@ def metric_phrases(doc: Doc) -> Doc:
     for head in HEAD.finditer(text):
         start = _phrase_start(text, head.start())
         if start is None:
+            named = _named_score(text, head)
+            if named is not None:
+                st.candidates.append(Candidate(named, head.end(), "Metric", "metric-phrase",
+                                               f"name:{fold(text[named:head.end()])}"))
+                continue
             if head.group() in STANDALONE and _compared(text, head.start()):  # "3.7x smaller size"
                 st.candidates.append(Candidate(head.start(), head.end(), "Metric", "metric-phrase",
                                                f"name:{fold(head.group())}"))

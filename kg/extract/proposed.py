@@ -2,7 +2,8 @@
 
 Cues, each within one sentence:
 - "we / this paper / this work [also] propose / introduce / present / develop / describe /
-  engineer / term / call ...", and "by introducing / proposing ..." marks the first eligible name after the verb (within 100
+  engineer / term / call ...", "by introducing / proposing ..." and "(we study X) and propose /
+  introduce ..." mark the first eligible name after the verb (within 100
   characters, its object: no preposition between unless the name follows a comma, "a
   framework for X, NAME"), the names listed with it, and the parts defined after it ("we
   propose A (X), which has (1) Tower Module (TM), (2) ...": acronyms with a Title Case long
@@ -10,8 +11,9 @@ Cues, each within one sentence:
   all within 600 characters;
 - "called / named / dubbed / termed X" (the name found by `kg.extract.coined`);
 - "our X", "(the) proposed X" (not "recently / previously proposed X"), "the newly introduced X", "under the name X", and
-  "X, a novel / new ...", "X is a new ...";
-- a coined name opening the title before ":".
+  "X, a novel / new ...", "X is a new ..." (not "On X, our method ...": X is what it is evaluated on);
+- a coined name opening the title before ":";
+- a size or version of a proposed name ("Med-Distill-3B" after "we propose Med-Distill").
 Eligible: names not from the lexicon (well known, so not new) of type Method, Dataset,
 Hardware, untyped or Task (both then become a Method: papers introduce methods for tasks,
 rarely new tasks); a lexicon name only when it opens the title with a coined shape
@@ -28,12 +30,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.coined import shape
+from kg.extract.context import EVALUATED_ON
 from kg.extract.entities import COORDINATION
 from kg.extract.heads import PROPOSAL_SUBJECT, PROPOSAL_VERB, type_from_head
 from kg.extract.state import DocState, EntityDraft, state
 
 VERB = re.compile(rf"\b{PROPOSAL_SUBJECT}\s+(?:[a-z]+\s+){{0,2}}?{PROPOSAL_VERB}"
-                  r"|\bby (?:introducing|proposing|presenting)\b")
+                  r"|\bby (?:introducing|proposing|presenting)\b"
+                  r"|\band\s+(?:then\s+|further\s+|also\s+)?(?:propose|introduce)s?\b")  # "We study X and propose Y"
 BEFORE = re.compile(r"(?:\b[Oo]ur|(?<!recently )(?<!previously )(?<!originally )(?<!been )(?<!was )(?<!were )\bproposed|\bnewly (?:introduced|proposed|released|collected)|"
                     r"\bunder the name)\s+(?:new\s+|novel\s+|final\s+|resulting\s+|best\s+)?[\"“]?$")
 BEFORE_WORDS = ("our", "Our", "proposed", "newly", "under the name")  # one is in every match of BEFORE
@@ -74,14 +78,39 @@ def mark_proposed(st: DocState, text: str) -> None:
         if not _eligible(draft):
             continue
         sent_start, sent_end = st.sentences.span(start)
-        if (start, end) in named_spans or _before(text[max(sent_start, start - 30):start]) \
-                or AFTER.match(text, end, min(sent_end, end + 40)):
+        apposed = AFTER.match(text, end, min(sent_end, end + 40)) and not EVALUATED_ON.fullmatch(text, sent_start, start)
+        if (start, end) in named_spans or _before(text[max(sent_start, start - 30):start]) or apposed:
             draft.proposed = True
     defined = {(p.long_start, p.long_end) for p in st.acronyms
                if TITLE_CASE.fullmatch(p.long) and not _attributive(text, p.short_end)}
     starts = [start for (start, _), _ in mentions]
     for verb in VERB.finditer(text):
         _mark_after_verb(st, text, verb.end(), mentions, starts, defined)
+    mark_variants(st.entities, text)
+
+
+# "Med-Distill-3B", "HiMAE-10B", "Whisper-Lite-S": a size or version of a proposed name is proposed too.
+VARIANT_TAIL = re.compile(r"[- ](?:[vV]?\d+(?:\.\d+)?[BMKbmk]?|S|M|L|XS|XL|XXL|B|H|T|"
+                          r"Base|Large|Small|Tiny|Lite|Pro|Plus|Max)")
+
+
+def mark_variants(drafts: list[EntityDraft], text: str) -> None:
+    """Mark the eligible names that are a proposed name plus a size or version tail."""
+    own = {text[c.start:c.end] for d in drafts if d.proposed for c in d.spans}
+    if not own:
+        return
+    prefixes = tuple(own)
+    for draft in drafts:
+        if draft.proposed or not _eligible(draft):
+            continue
+        for cand in draft.spans:
+            name = text[cand.start:cand.end]
+            if not name.startswith(prefixes):
+                continue
+            cut = max(name.rfind("-"), name.rfind(" "))
+            if cut > 0 and name[:cut] in own and VARIANT_TAIL.fullmatch(name, cut):
+                draft.proposed = True
+                break
 
 
 def _before(left: str) -> bool:

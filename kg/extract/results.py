@@ -5,7 +5,10 @@ A number is a result only when a Metric entity of the same clause names what it 
 - values "2.08", "25,000", "10^4", with "+", "~", "approx" before; LaTeX debris
   ("2.08\\%", "6times", "$3.5\\times$", "$\\times$");
 - units % (percent), x (times, ×, -fold, \\times), M / B / K (million ...), ms, s, h (hours),
-  FPS, dB, GB, or none when the metric follows at once ("6.6 BLEU", "10^4 GPU hours");
+  FPS, dB, GB, or none when the metric follows at once ("6.6 BLEU", "10^4 GPU hours"); "points"
+  / "pp" give a difference without unit ("by 6.8 points"), a result only where relative; the
+  unit after the last number of a list is the unit of the bare ones before ("by 4.6, 3.8 and
+  1.7 points");
 - ranges "10-20%", "15x to 31x", "from 36 hours down to 1 hour": both ends are results.
 Not results: numbers inside a name ("CIFAR-10", "top-1"), years, numbers glued to a word
 ("3D", "16K sequences"), magnitudes that size the setup ("8B-parameter", "3.5T tokens") --
@@ -16,7 +19,11 @@ Metric: the unit's own name where it is one ("7.5 fps"); after "by" / "of" ("cut
 mention before the number in the clause; else the first one after the number when nothing
 but words lies between (≤ 40 chars); else the nearest before, else the nearest after. A
 number without unit takes only a metric right after it ("6.6 BLEU") or right before it ("at
-framerate 50", "a BLEU of 30"); the two ends of a range share one.
+framerate 50", "a BLEU of 30", "the error (MAE) to 0.059", "FVD (183.2 ..."); the two ends of a
+range share one. A value compared with the one before takes its metric ("6.92, compared with
+7.31 for X"); a value in a clause or sentence that names no metric may take the metric of the
+clause or sentence before (see `_inherit_metrics`, `_sentence_results`). A metric that cannot be
+what the number measures is dropped (see `_drop_misfits`: "3.4x faster" is no memory).
 Clauses split sentences at ";" and "while / whilst / whereas". Lists pair up in order:
 "17.77%, 2.49x, and 2.32x reductions on latency, energy, and area".
 A time, frame-rate, size or level unit only takes a metric of its kind ("36 hours" is not an
@@ -48,6 +55,7 @@ RANGE_END = re.compile(_NUMBER)
 LONGEST_PRE = len("approx. ")  # a number starts at most this far before its first digit
 UNITS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), u) for p, u in (
     (r"\s?(?:\\?%|percent\b)", "%"),
+    (r"\s?(?:percentage points?|points?|pp)\b", "pt"),
     (r"\s?(?:\$\s?\\times\s?\$|\\times\b|×|[xX](?![\w-])|times\b|-?fold\b)", "x"),
     (r"\s?(?:ms|milliseconds?)\b", "ms"),
     (r"\s?(?:FPS|fps|frames per second)\b", "FPS"),
@@ -60,21 +68,25 @@ UNITS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), u) for p,
     (r"\s?(?:K|thousand)\b(?!-)", "K"),
 ))
 MAGNITUDES = frozenset({"M", "B", "K"})
+POINTS = "pt"  # "by 6.8 points", "+2.1 pp": a difference in the metric's own unit, written without one
 RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|(?:down|up) to)\s*")
 GLUED = re.compile(r"[A-Za-z]")
 CLAUSE_BREAK = re.compile(r";|,?\s+(?:while|whilst|whereas)\b")
 CLAUSE_WORDS = (";", "whil", "whereas")  # one is in every match of CLAUSE_BREAK
-BY_OR_OF = re.compile(r"\b(?:by|of)\s+(?:up to\s+|about\s+|over\s+|nearly\s+|more than\s+|only\s+)?[+~$]?$")
+BY_OR_OF = re.compile(r"\b(?:by|of)\s+(?:up to\s+|about\s+|over\s+|nearly\s+|more than\s+|only\s+|"
+                      r"less than\s+|at (?:most|least)\s+|roughly\s+|approximately\s+|around\s+|almost\s+|"
+                      r"under\s+|below\s+)?[+~$]?$")
 BETWEEN_WORDS = re.compile(r"[\w\s().,'-]*")
 CHANGE_AFTER = re.compile(r"[\s)]*(?:\w+\s+){0,2}?(?:better|faster|higher|lower|smaller|larger|fewer|less|"
                           r"more|improvements?|improved|reductions?|reduced|increases?|increased|"
                           r"decreases?|gains?|boosts?|speed-?ups?|savings?|cheaper|slower|"
                           r"relative|over|drops?|loss|stronger|smaller)\b")
 CHANGE_BEFORE = re.compile(r"(?:\bby|\bup to|\bimprov\w*|\breduc\w*|\bincreas\w*|\bdecreas\w*|\bboost\w*|"
-                           r"\bgains?|\boutperform\w*|\bsav\w*|\bspeed\w*|\bexceed\w*)[^.;]{0,25}$")
+                           r"\bgains?|\boutperform\w*|\bsav\w*|\bspeed\w*|\bexceed\w*)(?:[^.;]|\.(?=\d)){0,25}$")
 SETUP_OK = re.compile(r"\b(?:only|just|merely|fewer|less than|reduc\w*|sav\w*)\s+(?:\w+\s+)?$")
 YEAR = re.compile(r"(?:19|20)\d\d")
-METRIC_THEN_VALUE = re.compile(r"[ \t]*(?:of|=|:)?[ \t]*")
+# "a BLEU of 30", "the mean absolute error (MAE) to 0.059", "FVD (183.2 vs. 211.5)", "BLEU from 20.1 to 24.3"
+METRIC_THEN_VALUE = re.compile(r"[ \t]*\)?[ \t]*(?:of|=|:|to|from)?[ \t]*\(?[ \t]*")
 FROM = re.compile(r"\bfrom\s+$")
 
 
@@ -272,8 +284,12 @@ def find_results(st: DocState, text: str) -> list[Result]:
             mentions.sort(key=lambda pair: pair[0])
     main = _main_proposed(st)
     results: list[Result] = []
-    for i, sentence in sentences.items():
-        results.extend(_sentence_results(text, sentence, numbers[i], main, st.sentences))
+    carried: dict[str, Span] = {}  # unit -> metric of the last result in that unit of the sentence before
+    for i, sentence in sentences.items():  # in text order
+        found, metric_by_unit = _sentence_results(text, sentence, numbers[i], main, st.sentences,
+                                                  carried if i - 1 in sentences else {})
+        results.extend(found)
+        carried = metric_by_unit
     return results
 
 
@@ -292,9 +308,14 @@ def _numbers_outside_names(st: DocState, text: str) -> dict[int, list[Number]]:
 
 
 def _sentence_results(text: str, sentence: _Sentence, numbers: list[Number], main: EntityDraft | None,
-                      sentences: Sentences) -> list[Result]:
+                      sentences: Sentences, carried: dict[str, Span]) -> tuple[list[Result], dict[str, Span]]:
+    """The sentence's results, and the metric of its last result in each unit. In a sentence that
+    names a dataset, a %, x or points value in a clause that names no metric reports the metric of
+    the sentence before in the same unit ("... 68.9% accuracy on MedQA. It also obtains 61.4% on
+    MedMCQA")."""
     metrics = sentence.spans("Metric")
     starts = [m[0] for m in metrics]
+    _share_list_units(text, numbers)
     paired = _pair_lists(text, numbers, metrics, starts)
     clauses = _clauses(text, sentence.start, sentence.end)
     clause_starts = [c[0] for c in clauses]
@@ -305,6 +326,12 @@ def _sentence_results(text: str, sentence: _Sentence, numbers: list[Number], mai
         if i and numbers[i - 1].range_start:
             metric_of[i - 1] = metric_of[i - 1] or metric_of[i]
             metric_of[i] = metric_of[i - 1]
+    _inherit_metrics(text, numbers, metric_of, clause_of, starts, sentence.start)
+    _drop_misfits(text, numbers, metric_of, starts, sentence.start)
+    if carried and "Dataset" in sentence.mentions:
+        for i, number in enumerate(numbers):
+            if metric_of[i] is None and number.unit in LIST_UNITS and _names_no_metric(clause_of[i], starts):
+                metric_of[i] = carried.get(number.unit)
     relative = [_relative(text, number, clause) for number, clause in zip(numbers, clause_of)]
     for i in range(1, len(numbers)):  # a range's ends are one figure: "by 12.4% to 17.5%" (the cue
         if numbers[i - 1].range_start and relative[i - 1]:  # cannot see past the first end's ".")
@@ -314,16 +341,103 @@ def _sentence_results(text: str, sentence: _Sentence, numbers: list[Number], mai
             relative[i - 1] = True
     self_reference = bool(SELF_REFERENCE.search(text, sentence.start, sentence.end))
     results = []
+    metric_by_unit: dict[str, Span] = {}
     for number, metric, clause, is_relative in zip(numbers, metric_of, clause_of, relative):
-        if metric is None or _is_setup(text, number, clause[0]):
+        if metric is None or _is_setup(text, number, clause[0]) or number.unit == POINTS and not is_relative:
             continue
+        metric_by_unit[number.unit] = metric
+        unit = "" if number.unit == POINTS else number.unit or _implied_unit(metric[2])
         results.append(Result(
-            metric=metric[2], value=number.value, unit=number.unit or _implied_unit(metric[2]),
+            metric=metric[2], value=number.value, unit=unit,
             relative=is_relative, sentence=sentences.evidence(number.start, number.end),
             start=number.start, end=number.end,
             dataset=_nearest(sentence.spans("Dataset"), number),
             method=_method(sentence.mentions.get("Method", []), number, main, self_reference, text)))
-    return results
+    return results, metric_by_unit
+
+
+LIST_UNITS = frozenset({"%", "x", POINTS})
+
+
+def _share_list_units(text: str, numbers: list[Number]) -> None:
+    """"by 4.6, 3.8 and 1.7 points", "76.1 and 77.3%": the unit written after the last number of a
+    list is the unit of the bare numbers listed before it."""
+    for i in range(len(numbers) - 1, 0, -1):
+        earlier, later = numbers[i - 1], numbers[i]
+        if not earlier.unit and later.unit in LIST_UNITS and _coordinated(text, earlier.end, later.start):
+            earlier.unit = later.unit
+
+
+# A value compared with the one before it reports the same metric: "a perplexity of 6.92, compared
+# with 7.31 for QuaRot and 8.46 for SmoothQuant", "lower FVD (183.2 vs. 211.5)", "3.92 versus 3.48".
+COMPARED_GAP = re.compile(r"[^;]{0,60}?(?:\bcompared (?:with|to)|\bversus|\bvs\.?|\bthan|\bagainst|\brelative to)"
+                          r"[ \t]*\(?[ \t]*$")
+LISTED_GAP = re.compile(r"[^;]{0,40}?(?:,|\band\b|\bor\b)[ \t]*$")
+FOR_AFTER = re.compile(r"[ \t]+(?:for|on)\b")
+ENDS_VALUE = re.compile(r"[ \t]*(?:for\b|on\b|in\b|of\b|from\b|and\b|or\b|[),;.]|$)")
+
+
+def _inherit_metrics(text: str, numbers: list[Number], metric_of: list[Span | None],
+                     clause_of: list[tuple[int, int]], starts: list[int], sentence_start: int) -> None:
+    """Metrics for numbers that found none: a value compared with or listed after the value before
+    it ("compared with 7.31 for QuaRot") takes that value's metric; a value alone in a clause that
+    names no metric ("..., while human experts achieve 82.6%") takes the metric of the clause before."""
+    for i in range(1, len(numbers)):
+        number, prev = numbers[i], numbers[i - 1]
+        if metric_of[i] is not None or metric_of[i - 1] is None or number.unit != prev.unit:
+            continue
+        gap = text[prev.end:number.start]
+        if NUMBER.search(gap) or not ENDS_VALUE.match(text, number.end):
+            continue
+        if COMPARED_GAP.match(gap) or LISTED_GAP.match(gap) and FOR_AFTER.match(text, number.end):
+            metric_of[i] = metric_of[i - 1]
+    for i, number in enumerate(numbers):
+        clause = clause_of[i]
+        if metric_of[i] is not None or not number.unit or clause[0] == sentence_start \
+                or not _names_no_metric(clause, starts):
+            continue  # the first clause, or one that names a metric of its own
+        earlier = [metric_of[j] for j in range(i) if clause_of[j] != clause and numbers[j].unit == number.unit]
+        if earlier and earlier[-1] is not None:
+            metric_of[i] = earlier[-1]
+
+
+def _names_no_metric(clause: tuple[int, int], starts: list[int]) -> bool:
+    """Whether no metric mention (`starts`, sorted) starts in the clause."""
+    return bisect_left(starts, clause[0]) == bisect_left(starts, clause[1])
+
+
+FASTER_AFTER = re.compile(r"[\s)]*(?:\w+\s+)?(?:faster|slower|quicker)\b")
+# "accelerates X by 2.4x and Y by 2.1x"
+SPEED_BEFORE = re.compile(r"\b(?:accelerat\w*|speeds? up|sped up)\b[^;,]{0,80}?\bby\s+(?:up to\s+|about\s+|over\s+)?$")
+# "1.9x fewer training tokens" (but "0.1% less on ImageNet" is less of the metric named before)
+COUNTED_AFTER = re.compile(r"[ \t]+(?:fewer|less|more)[ \t]+"
+                           r"(?!(?:on|in|than|for|with|at|by|while|and|or|of|to)\b)(?=[a-z])")
+SPEED_METRIC = re.compile(r"time|latenc|speed|throughput|fps|frame|runtime|hour|duration|delay|second|step|"
+                          r"decod|token|wall|converg", re.I)
+SHARE_OF = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+|its[ \t]+|their[ \t]+|all[ \t]+)?")
+SHARE_WINDOW = 30
+NOT_A_MODIFIER = re.compile(r"[,;]|\b(?:at|on|in|with|for|of|by|than|to|and|or|while)\b")  # between "of" and the metric
+
+
+def _drop_misfits(text: str, numbers: list[Number], metric_of: list[Span | None], starts: list[int],
+                  sentence_start: int) -> None:
+    """Metrics a number cannot report: "3.4x faster" or "accelerates X by 2.4x" measures a time or
+    speed, not the "GPU memory" named before it; "8% of the frames" is a share of what follows "of",
+    and "1.9x fewer training tokens" a count of what follows "fewer", where that is no metric."""
+    for i, (number, metric) in enumerate(zip(numbers, metric_of)):
+        if metric is None:
+            continue
+        if (FASTER_AFTER.match(text, number.end) or SPEED_BEFORE.search(text, max(sentence_start, number.start - 100),
+                                                                         number.start)) \
+                and not SPEED_METRIC.search(metric[2]):
+            metric_of[i] = None
+            continue
+        counted = COUNTED_AFTER.match(text, number.end) or number.unit == "%" and SHARE_OF.match(text, number.end)
+        if counted:
+            j = bisect_left(starts, counted.end())
+            if j == len(starts) or starts[j] - counted.end() > SHARE_WINDOW \
+                    or NOT_A_MODIFIER.search(text, counted.end(), starts[j]):
+                metric_of[i] = None
 
 
 def _nearest(spans: list[Span], number: Number) -> str | None:

@@ -185,6 +185,8 @@ NOT_ALNUM = re.compile(r"[\W_]+")  # exactly the characters for which str.isalnu
 
 @lru_cache(maxsize=NAMES_CACHED)
 def fold(name: str) -> str:
-    """ANNOTATION.md's name comparison: case folded, only letters and digits, plural 's' dropped."""
+    """ANNOTATION.md's name comparison: case folded, only letters and digits, plural 's' dropped
+    (but not a size code: "Whisper-Lite-S" is not the plural of "Whisper-Lite")."""
     folded = NOT_ALNUM.sub("", name.lower())
-    return folded[:-1] if len(folded) > 3 and folded.endswith("s") else folded
+    plural = len(folded) > 3 and folded.endswith("s") and not name.endswith(("-S", " S"))
+    return folded[:-1] if plural else folded
