@@ -8,7 +8,10 @@ one process). Chunks are yielded in input order, so the output is the same as wi
 process, and at most a few chunks per worker are in flight, so memory does not grow with
 the corpus. Workers are started with "spawn" (no state inherited from the parent) and
 ignore SIGINT; when the consumer stops early, fails or is interrupted, the chunks not yet
-started are cancelled and the workers exit after the one in hand (a fraction of a second).
+started are cancelled and the workers killed (`_kill_workers`), even while they still load
+their pipeline.
+A parent that ends without shutting the pool down (killed by SIGKILL or the system) has its
+workers exit too (`_exit_with_parent`).
 A worker killed by the system (e.g. out of memory) fails the run with `KgWorkerError`
 rather than hanging it, which is why this is a ProcessPoolExecutor, not a multiprocessing.Pool.
 Without ``--jobs`` the command line takes `default_jobs`: a process per CPU for a large input.
@@ -17,8 +20,10 @@ Without ``--jobs`` the command line takes `default_jobs`: a process per CPU for 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -75,6 +80,7 @@ def extract_parallel(papers: Iterable[Paper], jobs: int, spacy_model: str | None
         check_model(spacy_model)
     executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_load, initargs=(spacy_model,))
+    finished = False
     try:
         pending: deque[tuple[list[Paper], Future[list[Found]]]] = deque()
         chunks = _chunks(papers, chunk_size)
@@ -93,8 +99,24 @@ def extract_parallel(papers: Iterable[Paper], jobs: int, spacy_model: str | None
             extracted_any = True
             for paper, (entities, results) in zip(chunk, found):
                 yield PaperExtraction(paper=paper, entities=entities, results=results)
+        finished = True
     finally:
+        if not finished:  # stopped, failed or interrupted: nothing the workers still make is used
+            _kill_workers(executor)
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _kill_workers(executor: ProcessPoolExecutor) -> None:
+    """Kill `executor`'s workers now. Its shutdown cancels only the chunks no worker has taken:
+    it would wait while each worker loads its pipeline (seconds) and extracts the chunks it has
+    taken, one in hand and those queued for it. Python 3.14 has `kill_workers` for this; before
+    it the workers are in the executor's table of processes."""
+    kill = getattr(executor, "kill_workers", None)
+    if kill is not None:
+        kill()
+        return
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        process.kill()
 
 
 def _death(jobs: int, extracted_any: bool) -> str:
@@ -121,9 +143,26 @@ def _load(spacy_model: str | None) -> None:
     """Pool initializer: load the pipeline once per worker; leave Ctrl-C to the parent."""
     global _extractor
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent()
     from kg.extract import Extractor
 
     _extractor = Extractor(model=spacy_model)
+
+
+def _exit_with_parent() -> None:
+    """End this worker as soon as its parent process ends. A parent that is killed (SIGKILL, a
+    closed terminal's SIGHUP, or the out-of-memory killer, which picks the largest process: the
+    parent, holding the graph) never shuts the pool down, and its workers would otherwise wait
+    for ever, each holding its pipeline, blocked on a queue that no process reads any more."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])  # ready once the parent has ended
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kg-exit-with-parent", daemon=True).start()
 
 
 def _extract_chunk(papers: list[Paper]) -> list[Found]:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +119,7 @@ class Query:
 @cache
 def bundled_queries() -> dict[str, Query]:
     """The queries shipped in ontology/queries/, by name (the file name without .rq)."""
-    folder = files("kg.ontology") / "queries"
+    folder = ontology_folder() / "queries"
     entries = sorted((entry for entry in folder.iterdir() if entry.name.endswith(".rq")),
                      key=lambda entry: entry.name)
     return {entry.name[:-3]: parse_query(entry.name[:-3], entry.read_text(encoding="utf-8"), bundled=True)
@@ -732,9 +733,22 @@ class ValidationReport:
     violations: tuple[Violation, ...]
 
 
+def ontology_folder() -> Traversable:
+    """The bundled ontology folder: the package kg.ontology once installed, which the install
+    maps from ontology/ (pyproject.toml), or ontology/ itself when kg is imported from a
+    checkout. There kg.ontology does not exist: a script or ``python -m kg`` run in the
+    checkout imports its kg/ rather than the installed one (sys.path starts with the script's
+    folder), and a checkout on PYTHONPATH would otherwise use another checkout's ontology
+    through that checkout's editable install."""
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "ontology" / "kg.ttl").is_file():
+        return checkout / "ontology"
+    return files("kg.ontology")
+
+
 def ontology_path(name: str = "kg.ttl") -> Path:
     """A file of the bundled ontology folder (kg.ttl, shapes.ttl)."""
-    return Path(str(files("kg.ontology") / name))
+    return Path(str(ontology_folder() / name))
 
 
 def validate(data_path: str | Path) -> ValidationReport:

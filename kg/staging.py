@@ -11,6 +11,7 @@ target, which sweeps those of processes that no longer run (`sweep_stale`).
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -21,11 +22,13 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg.errors import KgInputError
+from kg.errors import KgError, KgInputError
 
 STAGING = "kg"
 RETIRED = "old"
 _HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_STORAGE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+"""A full disk, a quota or a size limit: raised by a write or a close, which name no file."""
 
 
 def check_replaceable(target: str | Path, *, local: Path | None, is_dir: bool,
@@ -48,14 +51,15 @@ def check_replaceable(target: str | Path, *, local: Path | None, is_dir: bool,
 
 @contextmanager
 def staged_directory(target: Path) -> Iterator[Path]:
-    """Yield an empty directory beside `target`; on success it replaces `target`."""
-    target = Path(target)
+    """Yield an empty directory beside `target`; on success it replaces `target` (what it
+    leads to when it is a symbolic link: `_followed`)."""
+    target = _followed(Path(target))
     with _parents_made(target), _errors_naming(target):
         sweep_stale(target)
         staging = Path(tempfile.mkdtemp(prefix=_prefix(target, STAGING), dir=target.parent))
         try:
             yield staging
-            os.chmod(staging, 0o755)
+            os.chmod(staging, permitted(0o777))
             _replace(staging, target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -63,8 +67,9 @@ def staged_directory(target: Path) -> Iterator[Path]:
 
 @contextmanager
 def staged_file(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; on success it is renamed to `target`."""
-    target = Path(target)
+    """Yield a temporary path beside `target`; on success it is renamed to `target` (what it
+    leads to when it is a symbolic link: `_followed`)."""
+    target = _followed(Path(target))
     with _parents_made(target), _errors_naming(target):
         sweep_stale(target)
         fd, name = tempfile.mkstemp(prefix=_prefix(target, STAGING), dir=target.parent)
@@ -72,23 +77,50 @@ def staged_file(target: Path) -> Iterator[Path]:
         staging = Path(name)
         try:
             yield staging
-            os.chmod(staging, 0o644)
+            os.chmod(staging, permitted(0o666))
             os.replace(staging, target)
         finally:
             staging.unlink(missing_ok=True)
 
 
+def permitted(mode: int) -> int:
+    """`mode` less the process's umask: the mode open() and mkdir() give what they make, which a
+    staged file or directory takes in place of the owner-only one mkstemp and mkdtemp give it
+    (under ``umask 077`` every output stays private, not only those written with open())."""
+    umask = os.umask(0o077)  # the only way to read it; 077 for the instant it is in force
+    os.umask(umask)
+    return mode & ~umask
+
+
+def _followed(target: Path) -> Path:
+    """`target`, or the path it leads to when it is a symbolic link (an output directory linked
+    to a larger disk, say): what the link leads to is replaced and the link stays. A rename onto
+    the link would replace the link itself, leaving the new outputs in its place and the
+    earlier ones where it led."""
+    return Path(os.path.realpath(target)) if target.is_symlink() else target
+
+
 @contextmanager
 def _errors_naming(target: Path) -> Iterator[None]:
     """The system's refusals in the block (a read-only directory, a full disk) name `target`,
-    the path the user gave, rather than its hidden staging sibling or a file in that."""
+    the path the user gave, rather than its hidden staging sibling or a file in that. A full
+    disk met by a write names no file at all: it is `target`'s then, the file (or directory)
+    the block writes. kg's own errors that quote a hidden path (the query cache's, made in
+    another process) quote `target` instead."""
     hidden = re.compile(rf"\.{re.escape(target.name)}\.(?:{STAGING}|{RETIRED})-\d+-[^/]*")
     try:
         yield
     except OSError as err:
+        if err.filename is None and err.errno in _STORAGE_ERRORS:
+            raise OSError(err.errno, err.strerror, str(target)) from None
         if not isinstance(err.filename, str) or not hidden.search(err.filename):
             raise
         raise OSError(err.errno, err.strerror, hidden.sub(lambda _: target.name, err.filename, count=1)) from None
+    except KgError as err:
+        if not hidden.search(str(err)):
+            raise
+        err.args = (hidden.sub(lambda _: target.name, str(err)),)
+        raise
 
 
 @contextmanager

@@ -120,8 +120,8 @@ def build(sources: Sequence[str | Path], out_dir: str | Path = "outputs", *, fmt
 def check_output_dir(out_dir: Path) -> None:
     """Refuse an existing `out_dir` that `build` may not replace (`kg.staging.check_replaceable`):
     one holding anything but what kg writes there."""
-    if out_dir.exists():
-        check_replaceable(out_dir, local=out_dir, is_dir=out_dir.is_dir(),
+    if out_dir.exists():  # where it leads, if a symbolic link, is what the current directory may be in
+        check_replaceable(out_dir, local=Path(os.path.realpath(out_dir)), is_dir=out_dir.is_dir(),
                           names=lambda: _entries(out_dir), ours=lambda name: _is_ours(out_dir, name),
                           earlier="kg build")
 

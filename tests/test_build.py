@@ -122,6 +122,62 @@ def test_a_full_disk_is_one_line_exit_1_and_keeps_previous_outputs(tmp_path: Pat
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+def test_a_full_disk_met_by_a_write_names_the_file(tmp_path: Path, shared_data: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write or a close on a full disk raises an OSError naming no file (unlike an open): the
+    line names the file being written, under the output directory the user gave."""
+    from kg.staging import staged_file
+
+    out = tmp_path / "out"
+    args = ["build", str(_two_papers(tmp_path, shared_data)), "-q", "-o", str(out)]
+
+    def disk_full(graph, path, **options):
+        path.mkdir()
+        with staged_file(path / "graph.cypher") as staged, open(staged, "w") as file:
+            file.write("CREATE")
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # as file.write raises it
+
+    _break_last_export(monkeypatch, disk_full)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert result.stderr == f"kg: error: {out / 'neo4j' / 'graph.cypher'}: No space left on device\n"
+    assert list(tmp_path.iterdir()) == [tmp_path / "two.jsonl"]
+
+
+def test_an_output_directory_that_is_a_symbolic_link_stays_one(tmp_path: Path, shared_data: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """outputs -> a folder on a larger disk: the build replaces the folder, not the link."""
+    from kg.errors import KgInputError
+    from kg.workflow import build
+
+    corpus, real, link = _two_papers(tmp_path, shared_data), tmp_path / "real", tmp_path / "link"
+    build([corpus], real)
+    (real / "graph.json").write_text("earlier")
+    link.symlink_to(real, target_is_directory=True)
+    build([corpus], link)
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert (real / "graph.json").read_text() != "earlier"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real", "two.jsonl"]
+    monkeypatch.chdir(real)  # through the link, the folder the shell is in
+    with pytest.raises(KgInputError, match="holds the current directory"):
+        build([corpus], link)
+
+
+def test_outputs_follow_the_umask(tmp_path: Path, shared_data: Path) -> None:
+    """Under ``umask 077`` no output is readable by others, whichever way it was written."""
+    from kg.workflow import build
+
+    corpus, out = _two_papers(tmp_path, shared_data), tmp_path / "out"
+    previous = os.umask(0o077)
+    try:
+        build([corpus], out, query_cache=False)
+    finally:
+        os.umask(previous)
+    modes = {str(p.relative_to(out)): p.stat().st_mode & 0o777 for p in [out, *out.rglob("*")]}
+    assert {name: mode for name, mode in modes.items() if mode & 0o077} == {}
+    assert modes["neo4j/import.sh"] == 0o700
+
+
 def test_shipped_outputs_are_the_bundled_build(bundled_build: Path) -> None:
     """outputs/ in the repository is exactly what `kg build` makes of the bundled listing."""
     shipped = Path(__file__).resolve().parents[1] / "outputs"

@@ -22,6 +22,7 @@ import pytest
 
 from kg.workflow import build
 from kg.cli import INTERRUPTED
+from kg.errors import KgError
 from kg.corpus import read_papers
 from kg.staging import staged_directory, sweep_stale
 
@@ -175,3 +176,16 @@ def test_a_stop_during_the_swap_waits_until_the_new_outputs_are_in_place(
             (staging / "graph.json").write_text("new")
     assert (target / "graph.json").read_text() == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["outputs"]
+
+
+def test_an_error_quoting_a_staged_file_quotes_it_where_it_was_to_go(tmp_path: Path) -> None:
+    """The query cache's process reports a full disk in a message that quotes graph.nt and the
+    store's files in the staging directory, which is gone by the time the user reads it."""
+    target = tmp_path / "outputs"
+    with pytest.raises(KgError) as raised:
+        with staged_directory(target) as staging:
+            raise KgError(f"{staging / 'graph.nt'}: could not be loaded (IO error: While appending to "
+                          f"file: {staging / '.graph.nt.oxigraph.new-x' / '000010.sst'}: No space left on device)")
+    assert str(raised.value) == (f"{target / 'graph.nt'}: could not be loaded (IO error: While appending to "
+                                 f"file: {target / '.graph.nt.oxigraph.new-x' / '000010.sst'}: No space left on device)")
+    assert list(tmp_path.iterdir()) == []

@@ -66,6 +66,18 @@ def test_stopping_early_terminates_the_workers(papers: list) -> None:
     assert not multiprocessing.active_children()
 
 
+def test_stopping_early_does_not_wait_for_the_chunks_the_workers_hold(papers: list) -> None:
+    """Stopped (Ctrl-C, a failure downstream), the run kills its workers rather than waiting for
+    the papers they have in hand and queued: here one that takes many seconds each."""
+    long = Paper("long", "Long", " ".join(paper.abstract for paper in papers) * 40)  # about 2 MB
+    stream = extract_parallel([papers[0], *[long] * 6], jobs=2, chunk_size=1)
+    assert next(stream).id == papers[0].id  # both workers are extracting a long paper now
+    started = time.monotonic()
+    stream.close()
+    assert time.monotonic() - started < 5
+    assert not multiprocessing.active_children()
+
+
 def test_a_worker_killed_by_the_system_fails_the_run_instead_of_hanging(papers: list) -> None:
     stream = extract_parallel(papers * 5, jobs=2, chunk_size=2)
     next(stream)
@@ -197,3 +209,33 @@ def test_sigterm_leaves_no_output_and_no_workers(tmp_path: Path, shared_data: Pa
     _, alive = psutil.wait_procs(workers, timeout=10)
     assert not alive
     assert sorted(p.name for p in tmp_path.iterdir()) == ["many.jsonl"]
+
+
+def test_workers_exit_when_their_parent_is_killed(tmp_path: Path, shared_data: Path) -> None:
+    """A parent killed outright (SIGKILL, the out-of-memory killer, a closed terminal) never
+    shuts its pool down: its workers must not wait for work for ever, each holding a pipeline."""
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import multiprocessing, sys, time\n"
+        "from kg.corpus import read_papers\n"
+        "from kg.parallel import extract_parallel\n"
+        "if __name__ == '__main__':\n"
+        "    papers = list(read_papers([sys.argv[1]]))\n"
+        "    stream = extract_parallel(papers * 20, jobs=2, chunk_size=2)\n"
+        "    next(stream)\n"
+        "    print(*(child.pid for child in multiprocessing.active_children()), flush=True)\n"
+        "    time.sleep(600)\n")
+    parent = subprocess.Popen([sys.executable, str(script), str(shared_data / "hf_papers_listing.jsonl")],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        line = parent.stdout.readline()  # type: ignore[union-attr]
+        workers = [psutil.Process(int(pid)) for pid in line.split()
+                   if "spawn_main" in " ".join(psutil.Process(int(pid)).cmdline())]
+        assert len(workers) == 2, line
+    finally:
+        parent.kill()
+        parent.wait()
+    _, alive = psutil.wait_procs(workers, timeout=30)
+    for worker in alive:
+        worker.kill()
+    assert not alive, "workers outlived their killed parent"

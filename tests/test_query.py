@@ -435,3 +435,23 @@ def test_leaderboard_compares_values_in_different_units(tmp_path: Path, engine: 
     size = run_query("leaderboard", data, {"dataset": "ImageNet", "metric": "parameter count"}, engine)[1]
     assert [(method, value, unit) for method, value, unit, _, _ in size] == [
         ("Method 004", 900.0, "K"), ("Method 005", 5.7, "M"), ("Method 003", 1.2, "B")]
+
+
+def test_the_ontology_is_found_when_kg_is_imported_from_its_checkout() -> None:
+    """A script run in a checkout (or `python -m kg` there) imports the checkout's kg/, where
+    the package kg.ontology, which an install maps from ontology/, does not exist; the queries
+    and shapes are then the checkout's ontology/. Run without site's .pth files, so that no
+    editable install's finder supplies kg.ontology from wherever it was installed."""
+    import subprocess
+    import sys
+    import sysconfig
+
+    import kg
+
+    root = Path(kg.__file__).resolve().parents[1]
+    code = ("import sys; sys.path[:0] = sys.argv[1:]; from kg.query import bundled_queries, ontology_path; "
+            "print(len(bundled_queries()), ontology_path('shapes.ttl'))")
+    result = subprocess.run([sys.executable, "-S", "-c", code, str(root), sysconfig.get_paths()["purelib"]],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(len(bundled_queries())), str(root / "ontology" / "shapes.ttl")]

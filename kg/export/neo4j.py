@@ -49,6 +49,7 @@ import networkx as nx
 from kg.export import WRITE_BUFFER
 from kg.export.attributes import LEXICAL_FORMS, Column, Table, clean_attributes
 from kg.graph.schema import NODE_KINDS, RELATIONS
+from kg.staging import permitted
 
 ID_GROUP = "kg"
 ARRAY_DELIMITER = "\x1f"
@@ -112,7 +113,7 @@ def write_neo4j(graph: nx.MultiDiGraph, path: Path) -> None:
     # one write per statement: each holds up to CYPHER_BATCH_ROWS rows already
     _write_lines(path / "graph.cypher", graph_statements(nodes, relationships), lines_per_write=1)
     _write_lines(path / "import.sh", _import_script(nodes, relationships))
-    (path / "import.sh").chmod(0o755)
+    (path / "import.sh").chmod(permitted(0o777))
     _write_lines(path / "README.md", [_readme(nodes, relationships)])
 
 
