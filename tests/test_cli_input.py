@@ -269,3 +269,21 @@ def test_single_machine_options_are_refused_with_the_spark_engine(tmp_path: Path
     assert result.exit_code == 2
     assert f"{option[0] if option[0] != '-j' else '--jobs'} does not apply to --engine spark" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_reader_that_closes_the_output_early_ends_the_command_quietly(tmp_path: Path) -> None:
+    """`kg view ... | head -0`: the summary line meets a closed pipe. It printed "kg: error:
+    Broken pipe" and exited 1; a closed reader is no error of kg's, so nothing is said and the
+    status is the one a shell gives a tool that SIGPIPE ended (128 + 13)."""
+    import subprocess
+    import sys
+
+    graph = Path(__file__).resolve().parents[1] / "outputs" / "graph.json"
+    process = subprocess.Popen([sys.executable, "-m", "kg", "view", "--graph", str(graph), "-o", str(tmp_path / "v.html")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # before kg writes: it loads the graph and writes the page first
+    stderr = process.stderr.read()
+    assert process.wait(timeout=120) == 141
+    assert stderr == b""
+    assert (tmp_path / "v.html").is_file()  # what it was asked to write is written

@@ -3,12 +3,14 @@
 Every command turns bad input (`KgInputError`) into one line on stderr and exit code 2,
 any other reported failure (`KgError`, e.g. a worker killed by the system) and a refusal of
 the system (`OSError`, e.g. a full disk) into one line and exit code 1, and SIGTERM into a
-clean stop, so staged outputs are removed and old ones left intact.
+clean stop, so staged outputs are removed and old ones left intact. A reader that closes the
+output early (`kg query ... | head -1`) ends the command quietly, as it does other tools.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 from importlib import import_module
@@ -53,6 +55,9 @@ class KgGroup(click.Group):
         except KgError as err:
             click.echo(f"kg: error: {err}", err=True)
             sys.exit(1)
+        except BrokenPipeError:
+            _stop_writing()
+            sys.exit(EXIT_BROKEN_PIPE)
         except OSError as err:  # the system refused: no space left, permission denied, ...
             click.echo(f"kg: error: {_system_error(err)}", err=True)
             sys.exit(1)
@@ -90,6 +95,19 @@ def _system_error(err: OSError) -> str:
     """An OSError in one line: the file it concerns, then the system's reason."""
     reason = err.strerror or " ".join(str(err).split())
     return f"{err.filename}: {reason}" if err.filename else reason
+
+
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
+"""The status of a command whose reader went away: what a shell reports for a tool that SIGPIPE
+ended (Python ignores the signal and raises BrokenPipeError instead)."""
+
+
+def _stop_writing() -> None:
+    """Point stdout at /dev/null: the reader has closed the pipe, and the interpreter's final
+    flush of what is still buffered would otherwise fail again, with a traceback."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _raise_interrupt(signum: int, frame: Any) -> None:
