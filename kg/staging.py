@@ -49,6 +49,13 @@ def check_replaceable(target: str | Path, *, local: Path | None, is_dir: bool,
                            "not replacing it (choose a new -o)", target)
 
 
+def check_not_an_input(target: str | Path, inputs: Iterable[str | Path], reason: str) -> None:
+    """Refuse `target` (KgInputError naming it as given, with `reason`) when it is one of the
+    files the command reads: the staged output would replace its own input."""
+    if Path(target).exists() and any(Path(i).exists() and os.path.samefile(i, target) for i in inputs):
+        raise KgInputError(reason, target)
+
+
 @contextmanager
 def staged_directory(target: Path) -> Iterator[Path]:
     """Yield an empty directory beside `target`; on success it replaces `target` (what it

@@ -20,7 +20,7 @@ from kg.export.rdf import check_base_iri
 from kg.graph import build_graph
 from kg.model import Paper, PaperExtraction
 from kg.query import cache_path
-from kg.staging import check_replaceable, staged_directory, staged_file
+from kg.staging import check_not_an_input, check_replaceable, staged_directory, staged_file
 
 NEO4J_FOLDER = next(export.filename for export in EXPORTS if export.directory)
 
@@ -55,9 +55,7 @@ def extract(sources: Sequence[str | Path], out_file: str | Path, *, fmt: str | N
         raise KgInputError("the output file's name is empty (-o)")
     if Path(out_file).is_dir():
         raise KgInputError(f"{out_file} is a directory; --output is a file (a directory with --engine spark)")
-    if Path(out_file).exists() and any(Path(source).exists() and os.path.samefile(source, out_file)
-                                       for source in sources):
-        raise KgInputError("is also an input, which the extractions would replace (choose another -o)", out_file)
+    check_not_an_input(out_file, sources, "is also an input, which the extractions would replace (choose another -o)")
     papers = read_papers(sources, fmt=fmt, warn=warn)
     encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps makes an encoder per call
     with (staged_file(Path(out_file)) as staging,

@@ -10,7 +10,10 @@ from kg.errors import KgInputError
 from kg.export import BY_FORMAT, Export, Written
 from kg.export.neo4j import is_neo4j_folder
 from kg.export.nodelink import read_nodelink
-from kg.staging import staged_directory, staged_file
+from kg.staging import check_not_an_input, staged_directory, staged_file
+
+GRAPH_READ = "is the graph being read; not replacing it (choose another -o)"
+"""Why an output that is the graph.json read (`kg export`, `kg view`) is refused."""
 
 
 def export_graph(graph_path: str | Path, fmt: str, output: str | Path | None = None,
@@ -30,8 +33,7 @@ def export_graph(graph_path: str | Path, fmt: str, output: str | Path | None = N
         raise KgInputError(f"unknown format {fmt!r} (one of {', '.join(sorted(BY_FORMAT))})")
     graph = read_nodelink(Path(graph_path))
     target = _target(export, output)
-    if target.exists() and target.samefile(graph_path):
-        raise KgInputError("is the graph being read; not replacing it (choose another -o)", target)
+    check_not_an_input(target, [graph_path], GRAPH_READ)
     stage = staged_directory if export.directory else staged_file
     with stage(target) as staging:
         written = export.write_to(graph, staging, **options)

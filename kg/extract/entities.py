@@ -316,12 +316,12 @@ def split_variants(drafts: list[EntityDraft], text: str) -> list[EntityDraft]:
         if draft.lexicon is None or draft.type not in SPLIT_TYPES or len(draft.spans) < 2:
             out.append(draft)
             continue
-        forms = {fold(text[c.start:c.end]) for c in draft.spans}
+        folded = [(cand, fold(text[cand.start:cand.end])) for cand in draft.spans]
+        forms = {form for _, form in folded}
         parts: dict[str, list[Candidate]] = {}
         if len(forms) > 1:
             bases = forms | {fold(draft.lexicon)}
-            for cand in draft.spans:
-                form = fold(text[cand.start:cand.end])
+            for cand, form in folded:
                 parts.setdefault(form if _variant_of(form, bases) else "", []).append(cand)
         if len(parts) < 2:
             out.append(draft)
