@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -275,9 +277,6 @@ def test_a_reader_that_closes_the_output_early_ends_the_command_quietly(tmp_path
     """`kg view ... | head -0`: the summary line meets a closed pipe. It printed "kg: error:
     Broken pipe" and exited 1; a closed reader is no error of kg's, so nothing is said and the
     status is the one a shell gives a tool that SIGPIPE ended (128 + 13)."""
-    import subprocess
-    import sys
-
     graph = Path(__file__).resolve().parents[1] / "outputs" / "graph.json"
     process = subprocess.Popen([sys.executable, "-m", "kg", "view", "--graph", str(graph), "-o", str(tmp_path / "v.html")],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)

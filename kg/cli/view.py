@@ -32,15 +32,10 @@ def _type_list(ctx: click.Context, param: click.Parameter, value: str | None) ->
 def view(graph_path: Path, focus: str | None, hops: int, types: list[str] | None,
          max_nodes: int | None, out_file: Path | None) -> None:
     """Write a self-contained HTML page of a built graph, or of part of it."""
-    from kg.export.html import write_html
-    from kg.export.nodelink import read_nodelink
-    from kg.export.ondemand import GRAPH_READ
-    from kg.staging import check_not_an_input
+    from kg.export.ondemand import view_graph, view_target
 
-    graph = read_nodelink(graph_path)
-    out_file = out_file or graph_path.parent / "view.html"
-    check_not_an_input(out_file, [graph_path], GRAPH_READ)
-    drawn = write_html(graph, out_file, max_nodes, focus=focus, hops=hops, types=types)
+    out_file = view_target(graph_path, out_file)
+    drawn = view_graph(graph_path, out_file, focus=focus, hops=hops, types=types, max_nodes=max_nodes)
     click.echo(f"{out_file}: {drawn.shown} of {drawn.graph_nodes} nodes, "
                f"{drawn.graph.number_of_edges()} edges")
     if drawn.notice:

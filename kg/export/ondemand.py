@@ -1,16 +1,20 @@
-"""`kg export` as a function: one format, written from a built graph.json."""
+"""`kg export` and `kg view` as functions: one format, or one page, written from a built graph.json."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import KgInputError
 from kg.export import BY_FORMAT, Export, Written
 from kg.export.neo4j import is_neo4j_folder
 from kg.export.nodelink import read_nodelink
 from kg.staging import check_not_an_input, staged_directory, staged_file
+
+if TYPE_CHECKING:  # `kg export` of another format does not load the page's writer
+    from kg.view import View
 
 GRAPH_READ = "is the graph being read; not replacing it (choose another -o)"
 """Why an output that is the graph.json read (`kg export`, `kg view`) is refused."""
@@ -38,6 +42,24 @@ def export_graph(graph_path: str | Path, fmt: str, output: str | Path | None = N
     with stage(target) as staging:
         written = export.write_to(graph, staging, **options)
     return Written(target, written.notice)
+
+
+def view_graph(graph_path: str | Path, output: str | Path | None = None, *, focus: str | None = None,
+               hops: int = 1, types: Iterable[str] | None = None, max_nodes: int | None = None) -> View:
+    """Write the page of the graph in `graph_path` (a graph.json), or of the `focus`/`hops`/`types`
+    selection (`kg.export.html.write_html`), to `output` (default: view.html beside the graph);
+    it never replaces `graph_path` (KgInputError). Returns what the page shows."""
+    from kg.export.html import write_html
+
+    target = view_target(graph_path, output)
+    graph = read_nodelink(Path(graph_path))
+    check_not_an_input(target, [graph_path], GRAPH_READ)
+    return write_html(graph, target, max_nodes, focus=focus, hops=hops, types=types)
+
+
+def view_target(graph_path: str | Path, output: str | Path | None = None) -> Path:
+    """Where `view_graph` writes: `output`, else view.html beside the graph."""
+    return Path(output) if output is not None else Path(graph_path).parent / "view.html"
 
 
 def _target(export: Export, output: str | Path | None) -> Path:
