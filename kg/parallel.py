@@ -151,9 +151,10 @@ def _load(spacy_model: str | None) -> None:
 
 def _exit_with_parent() -> None:
     """End this worker as soon as its parent process ends. A parent that is killed (SIGKILL, a
-    closed terminal's SIGHUP, or the out-of-memory killer, which picks the largest process: the
-    parent, holding the graph) never shuts the pool down, and its workers would otherwise wait
-    for ever, each holding its pipeline, blocked on a queue that no process reads any more."""
+    closed terminal's SIGHUP in a script that leaves it unhandled, or the out-of-memory killer,
+    which picks the largest process: the parent, holding the graph) never shuts the pool down,
+    and its workers would otherwise wait for ever, each holding its pipeline, blocked on a
+    queue that no process reads any more."""
     parent = multiprocessing.parent_process()
     if parent is None:
         return

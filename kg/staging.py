@@ -4,9 +4,10 @@ A build writes into a hidden sibling directory and swaps it into place only when
 file is written, so a crash, a bad input or a kill leaves the previous outputs as they were.
 
 Hidden siblings are named ``.<target>.kg-<pid>-<random>`` (staging) and
-``.<target>.old-<pid>-<random>`` (the previous outputs during the swap). SIGINT and SIGTERM
-let the owner remove its own; after a SIGKILL they stay until the next write to the same
-target, which sweeps those of processes that no longer run (`sweep_stale`).
+``.<target>.old-<pid>-<random>`` (the previous outputs during the swap). A stop signal
+(`STOP_SIGNALS`: SIGINT, SIGTERM, SIGHUP) lets the owner remove its own; after a SIGKILL
+they stay until the next write to the same target, which sweeps those of processes that no
+longer run (`sweep_stale`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,11 @@ from kg.errors import KgError, KgInputError
 
 STAGING = "kg"
 RETIRED = "old"
-_HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                     if hasattr(signal, name))
+"""The signals on which a command stops cleanly, removing what it staged and stopping its child
+processes: Ctrl-C, SIGTERM, and a hang-up (the terminal closed, the ssh session dropped; Windows
+has no SIGHUP). The command line has each raise KeyboardInterrupt, as Ctrl-C does."""
 _STORAGE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 """A full disk, a quota or a size limit: raised by a write or a close, which name no file."""
 
@@ -197,7 +202,7 @@ def _replace(staging: Path, target: Path) -> None:
     if not target.is_dir():
         raise NotADirectoryError(f"{target} exists and is not a directory")
     # A stop must never find the target missing (between the renames) nor leave the retired
-    # outputs behind, so SIGINT and SIGTERM wait until the swap is over.
+    # outputs behind, so the stop signals wait until the swap is over.
     with _signals_held():
         retired = Path(tempfile.mkdtemp(prefix=_prefix(target, RETIRED), dir=target.parent))
         try:
@@ -213,7 +218,7 @@ def _replace(staging: Path, target: Path) -> None:
 
 @contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM until the block ends, then raise the first one received.
+    """Hold the stop signals until the block ends, then raise the first one received.
 
     Python handlers, not a signal mask: any thread of the process may receive a signal, and
     Python runs its handlers in the main thread. Elsewhere nothing is held, as no signal
@@ -224,7 +229,7 @@ def _signals_held() -> Iterator[None]:
         return
     received: list[int] = []
     previous = {signum: signal.signal(signum, lambda signum, frame: received.append(signum))
-                for signum in _HELD_SIGNALS}
+                for signum in STOP_SIGNALS}
     try:
         yield
     finally:

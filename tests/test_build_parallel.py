@@ -291,18 +291,19 @@ def processes_in_group(group: int) -> list[str]:
     return found
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_a_stopped_parallel_build_leaves_no_process_and_no_output(tmp_path: Path, signum: int) -> None:
-    """SIGINT to the whole process group (Ctrl-C) or SIGTERM to kg alone, while the exports are
-    written: exit 130, no output, no staging directory, no process of the build left."""
+def signal_parallel_build(tmp_path: Path, signum: int, *, to_group: bool,
+                          nohup: bool = False) -> tuple[subprocess.Popen[str], str]:
+    """Run `kg build -j 2` of 800 abstracts into tmp_path/outputs in a process group of its own
+    (under `nohup`, which has it ignore hang-ups, if told), send `signum` to kg, or with
+    `to_group` to its whole group, once it writes in two processes, and wait for its end;
+    returns the process and what it wrote on stderr."""
     listing = list(read_papers([]))
     corpus = tmp_path / "large.jsonl"
     corpus.write_text("".join(json.dumps({"id": f"copy-{n}", "title": listing[n % len(listing)].title,
                                           "abstract": listing[n % len(listing)].abstract}) + "\n"
                               for n in range(800)))
-    out = tmp_path / "outputs"
-    process = subprocess.Popen([sys.executable, "-m", "kg", "build", str(corpus), "-q", "-j", "2", "-o", str(out)],
+    command = [sys.executable, "-m", "kg", "build", str(corpus), "-q", "-j", "2", "-o", str(tmp_path / "outputs")]
+    process = subprocess.Popen(["nohup", *command] if nohup else command, stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     def writing_in_two_processes() -> bool:
         builds = [line for line in processes_in_group(process.pid) if " kg build " in line]  # a fork's too
@@ -314,7 +315,7 @@ def test_a_stopped_parallel_build_leaves_no_process_and_no_output(tmp_path: Path
             assert process.poll() is None, f"kg build ended before writing: {process.communicate()}"
             assert time.monotonic() < deadline, "kg build did not start writing"
             time.sleep(0.01)
-        if signum == signal.SIGINT:
+        if to_group:
             os.killpg(process.pid, signum)
         else:
             process.send_signal(signum)
@@ -323,6 +324,18 @@ def test_a_stopped_parallel_build_leaves_no_process_and_no_output(tmp_path: Path
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+    return process, stderr
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP],
+                         ids=["SIGINT", "SIGTERM", "SIGHUP"])
+def test_a_stopped_parallel_build_leaves_no_process_and_no_output(tmp_path: Path, signum: int) -> None:
+    """SIGINT (Ctrl-C) or SIGHUP (a closed terminal) to the whole process group, or SIGTERM to kg
+    alone, while the exports are written: exit 130, no output, no staging directory, no process
+    of the build left."""
+    out = tmp_path / "outputs"
+    process, stderr = signal_parallel_build(tmp_path, signum, to_group=signum != signal.SIGTERM)
     assert process.returncode == 130, stderr
     assert stderr == INTERRUPTED + "\n"
     assert not out.exists()
@@ -331,6 +344,19 @@ def test_a_stopped_parallel_build_leaves_no_process_and_no_output(tmp_path: Path
     while processes_in_group(process.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert processes_in_group(process.pid) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_nohup_keeps_a_parallel_build_going_through_a_hang_up(tmp_path: Path) -> None:
+    """Under `nohup` a closed terminal stops neither kg nor the processes writing its exports."""
+    out = tmp_path / "outputs"
+    process, stderr = signal_parallel_build(tmp_path, signal.SIGHUP, to_group=True, nohup=True)
+    assert process.returncode == 0, stderr
+    stats = json.loads((out / "stats.json").read_text())
+    assert stats["papers"] == 800
+    assert list(stats["files"]) == [export.filename for export in EXPORTS]
+    assert all((out / name).exists() for name in stats["files"])
+    assert hidden_siblings(out) == []
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

@@ -1,20 +1,26 @@
 """Killing `kg build` midway never loses the last good build.
 
 A real `python -m kg build` of a corpus large enough to take several seconds is signalled
-once it is writing (its staging directory exists and holds a file). SIGINT and SIGTERM stop
-it cleanly: exit 130, previous outputs byte-identical, nothing hidden left beside them.
-SIGKILL cannot be cleaned up after: the previous outputs survive, its staging directory
-stays until the next build sweeps it (kg.staging.sweep_stale).
+once it is writing (its staging directory exists and holds a file). SIGINT, SIGTERM and SIGHUP
+stop it cleanly: exit 130, previous outputs byte-identical, nothing hidden left beside them;
+so does closing the terminal it runs in. SIGKILL cannot be cleaned up after: the previous
+outputs survive, its staging directory stays until the next build sweeps it
+(kg.staging.sweep_stale).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
+import termios
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,16 +78,25 @@ class Stopped:
     stderr: str
 
 
+def writing(out: Path) -> bool:
+    """Whether a build into `out` is writing: its staging directory exists and holds a file."""
+    return any(any(p.iterdir()) for p in out.parent.glob(f".{out.name}.kg-*") if p.is_dir())
+
+
+def wait_until(process: subprocess.Popen[str], moment: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not moment():
+        assert process.poll() is None, f"kg build ended before the moment: {process.communicate()}"
+        assert time.monotonic() < deadline, "kg build did not reach the moment"
+        time.sleep(0.01)
+
+
 def signal_while_writing(corpus: Path, out: Path, signum: int) -> Stopped:
     """Run `python -m kg build corpus -o out`, send `signum` once it writes, wait for the end."""
     process = subprocess.Popen([sys.executable, "-m", "kg", "build", str(corpus), "-q", "-o", str(out)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not any(any(p.iterdir()) for p in out.parent.glob(f".{out.name}.kg-*") if p.is_dir()):
-            assert process.poll() is None, f"kg build ended before writing: {process.communicate()}"
-            assert time.monotonic() < deadline, "kg build did not start writing"
-            time.sleep(0.01)
+        wait_until(process, lambda: writing(out))
         process.send_signal(signum)
         _, stderr = process.communicate(timeout=START_TIMEOUT_S)
     finally:
@@ -91,13 +106,63 @@ def signal_while_writing(corpus: Path, out: Path, signum: int) -> Stopped:
     return Stopped(process.pid, process.returncode, stderr)
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def hang_up(corpus: Path, out: Path, moment: Callable[[str], bool]) -> int:
+    """Run `python -m kg build corpus -o out` in a terminal of its own (a pseudo-terminal: its
+    input, its outputs, so its progress bar shows, and its controlling terminal), close the
+    terminal as a dropped ssh session does once `moment(what the terminal shows)` holds, and
+    wait for the end; returns the exit status."""
+    terminal, kg_side = os.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "kg", "build", str(corpus), "-o", str(out)],
+                               stdin=kg_side, stdout=kg_side, stderr=kg_side, start_new_session=True,
+                               preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
+    os.close(kg_side)
+    shown = ""
+
+    def reached() -> bool:
+        nonlocal shown
+        if select.select([terminal], [], [], 0.01)[0]:
+            with suppress(OSError):  # EIO: kg has ended
+                shown += os.read(terminal, 65536).decode(errors="replace")
+        return moment(shown)
+
+    try:
+        wait_until(process, reached)
+    finally:
+        os.close(terminal)
+    try:
+        return process.wait(timeout=START_TIMEOUT_S)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+STOPS = pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP],
+                                ids=["SIGINT", "SIGTERM", "SIGHUP"])
+
+
+@STOPS
 def test_interrupted_build_leaves_previous_outputs_and_no_staging(
         corpora: dict[str, Path], previous: tuple[Path, dict[Path, bytes]], signum: int) -> None:
     out, before = previous
     finished = signal_while_writing(corpora["large"], out, signum)
     assert finished.returncode == 130, finished.stderr
     assert finished.stderr == INTERRUPTED + "\n"
+    assert contents(out) == before
+    assert hidden_siblings(out) == []
+
+
+@pytest.mark.parametrize("moment", ["extracting", "writing"])
+def test_a_closed_terminal_stops_the_build_cleanly(
+        corpora: dict[str, Path], previous: tuple[Path, dict[Path, bytes]], moment: str) -> None:
+    """The terminal of `kg build` closes (an ssh session drops) while its progress bar counts the
+    papers extracted, or while it writes: it stops as for SIGTERM though the terminal refuses
+    what it still writes there (the bar's last line, the message): exit 130, the previous
+    outputs as they were, nothing hidden left beside them."""
+    out, before = previous
+    moments = {"extracting": lambda shown: shown.count("extracting") > 1,  # the bar is redrawn
+               "writing": lambda shown: writing(out)}
+    assert hang_up(corpora["large"], out, moments[moment]) == 130
     assert contents(out) == before
     assert hidden_siblings(out) == []
 
@@ -157,9 +222,23 @@ def test_a_new_staging_directory_names_its_owner(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["outputs"]
 
 
+@contextmanager
+def raising_interrupt(signum: int) -> Iterator[None]:
+    """`signum` raises KeyboardInterrupt in the block, as the command line has every stop signal do."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signum, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signum, previous)
+
+
+@STOPS
 def test_a_stop_during_the_swap_waits_until_the_new_outputs_are_in_place(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """SIGINT right after the previous outputs are moved aside is held until the swap is done."""
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, signum: int) -> None:
+    """A stop right after the previous outputs are moved aside is held until the swap is done."""
     target = tmp_path / "outputs"
     target.mkdir()
     (target / "graph.json").write_text("previous")
@@ -168,10 +247,10 @@ def test_a_stop_during_the_swap_waits_until_the_new_outputs_are_in_place(
     def rename_then_interrupt(source: str | Path, destination: str | Path) -> None:
         real_rename(source, destination)
         if Path(source) == target:
-            os.kill(os.getpid(), signal.SIGINT)
+            os.kill(os.getpid(), signum)
 
     monkeypatch.setattr(os, "rename", rename_then_interrupt)
-    with pytest.raises(KeyboardInterrupt):
+    with raising_interrupt(signum), pytest.raises(KeyboardInterrupt):
         with staged_directory(target) as staging:
             (staging / "graph.json").write_text("new")
     assert (target / "graph.json").read_text() == "new"

@@ -185,7 +185,9 @@ def test_bad_input_with_jobs_is_the_usual_error(tmp_path: Path) -> None:
     assert not multiprocessing.active_children()
 
 
-def test_sigterm_leaves_no_output_and_no_workers(tmp_path: Path, shared_data: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_stop_leaves_no_output_and_no_workers(tmp_path: Path, shared_data: Path, signum: int) -> None:
+    """SIGTERM to kg alone, or a hang-up to its whole process group (a closed terminal)."""
     corpus = tmp_path / "many.jsonl"
     listing = (shared_data / "hf_papers_listing.jsonl").read_text().splitlines()
     corpus.write_text("".join(json.dumps({**json.loads(line), "id": f"p{n}-{i}"}) + "\n"
@@ -193,7 +195,7 @@ def test_sigterm_leaves_no_output_and_no_workers(tmp_path: Path, shared_data: Pa
     out = tmp_path / "out.jsonl"
     kg = Path(sys.executable).with_name("kg")
     proc = subprocess.Popen([str(kg), "extract", str(corpus), "-o", str(out), "-q", "--jobs", "2"],
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
     parent = psutil.Process(proc.pid)
     deadline = time.monotonic() + 60
     workers: list[psutil.Process] = []
@@ -202,7 +204,10 @@ def test_sigterm_leaves_no_output_and_no_workers(tmp_path: Path, shared_data: Pa
         time.sleep(0.2)
     assert len(workers) == 2
     time.sleep(3)  # let them load the pipeline and start extracting
-    proc.send_signal(signal.SIGTERM)
+    if signum == signal.SIGHUP:
+        os.killpg(proc.pid, signum)
+    else:
+        proc.send_signal(signum)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "interrupted" in err

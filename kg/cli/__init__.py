@@ -2,23 +2,26 @@
 
 Every command turns bad input (`KgInputError`) into one line on stderr and exit code 2,
 any other reported failure (`KgError`, e.g. a worker killed by the system) and a refusal of
-the system (`OSError`, e.g. a full disk) into one line and exit code 1, and SIGTERM into a
-clean stop, so staged outputs are removed and old ones left intact. A reader that closes the
-output early (`kg query ... | head -1`) ends the command quietly, as it does other tools.
+the system (`OSError`, e.g. a full disk) into one line and exit code 1, and a stop signal
+(Ctrl-C, SIGTERM, a hang-up: `kg.staging.STOP_SIGNALS`) into a clean stop and exit code 130,
+so staged outputs are removed and old ones left intact. A reader that closes the output
+early (`kg query ... | head -1`) ends the command quietly, as it does other tools.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
 import sys
 from importlib import import_module
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from kg.errors import KgError, KgInputError
+from kg.staging import STOP_SIGNALS
 
 INTERRUPTED = "kg: interrupted; no partial output left (outputs are replaced only when complete)"
 
@@ -40,7 +43,7 @@ class KgGroup(click.Group):
         return next(command for command in module.COMMANDS if command.name == name)
 
     def invoke(self, ctx: click.Context) -> Any:
-        signal.signal(signal.SIGTERM, _raise_interrupt)
+        _stop_on_signals()
         _show_library_warnings()
         try:
             return super().invoke(ctx)
@@ -59,11 +62,12 @@ class KgGroup(click.Group):
             _stop_writing()
             sys.exit(EXIT_BROKEN_PIPE)
         except OSError as err:  # the system refused: no space left, permission denied, ...
+            if _raised_while_stopping(err):
+                _exit_interrupted()
             click.echo(f"kg: error: {_system_error(err)}", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
-            click.echo(INTERRUPTED, err=True)
-            sys.exit(130)
+            _exit_interrupted()
 
 
 class _OneLineWarning(logging.Handler):
@@ -108,6 +112,31 @@ def _stop_writing() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     os.close(devnull)
+
+
+def _raised_while_stopping(err: BaseException) -> bool:
+    """Whether `err` was raised as a stop (KeyboardInterrupt) unwound the command: the progress
+    bar's last line refused (EIO) by the terminal that a hang-up closed, say."""
+    context = err.__context__
+    while context is not None and not isinstance(context, KeyboardInterrupt):
+        context = context.__context__
+    return context is not None
+
+
+def _exit_interrupted() -> NoReturn:
+    """Say that the command was stopped, unless stderr cannot be written any more (the terminal
+    a hang-up closed), and exit with 130."""
+    with contextlib.suppress(OSError):
+        click.echo(INTERRUPTED, err=True)
+    sys.exit(130)
+
+
+def _stop_on_signals() -> None:
+    """Have every stop signal raise KeyboardInterrupt, as Ctrl-C does, except one that whoever
+    started kg has it ignore: a hang-up under `nohup`, Ctrl-C in a script's background job."""
+    for signum in STOP_SIGNALS:
+        if signal.getsignal(signum) != signal.SIG_IGN:
+            signal.signal(signum, _raise_interrupt)
 
 
 def _raise_interrupt(signum: int, frame: Any) -> None:

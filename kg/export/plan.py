@@ -8,9 +8,10 @@ out of the collector's generations (``gc.freeze()``) while the exports are writt
 collection then touches (and so copies) every page of it, and in one process the
 collections that the writers' garbage triggers do not walk its millions of objects again.
 A child reports its files, or its exception, through a pipe; the parent re-raises the
-exception as it was. If anything fails or the parent is stopped (Ctrl-C, SIGTERM), the
-children still running are killed before the staging directory is removed, so nothing
-is left behind. Without a safe "fork" (Windows, macOS) the exports are written one after the other.
+exception as it was. If anything fails or the parent is stopped (Ctrl-C, SIGTERM, a hang-up:
+`kg.staging.STOP_SIGNALS`), the children still running are killed before the staging
+directory is removed, so nothing is left behind. Without a safe "fork" (Windows, macOS) the
+exports are written one after the other.
 
 The query cache of graph.nt is made by a process of its own, stopped like the children. With
 more than one job it starts as soon as graph.nt is written (its task comes first in the
@@ -39,6 +40,7 @@ import networkx as nx
 import kg
 from kg.errors import KgWorkerError
 from kg.export import EXPORTS, JOINT_WRITERS, Export, Joint, Written
+from kg.staging import STOP_SIGNALS
 
 QUERY_CACHE_COST = 45.0
 """Rough seconds to make the query cache of a 100k-paper graph.nt (as `Export.cost`: 71 CPU
@@ -153,19 +155,16 @@ def make_query_cache(data: Path) -> None:
     del store  # closed now: no lock or open file stays behind
 
 
-_STOPS = {signal.SIGINT, signal.SIGTERM}
-
-
 @contextmanager
 def _stops_blocked() -> Iterator[None]:
-    """SIGINT and SIGTERM held pending in the block, so that a child forked there starts with
+    """The stop signals held pending in the block, so that a child forked there starts with
     them blocked and only receives them once it has replaced the parent's handlers with its own
     (otherwise Ctrl-C right after the fork raises KeyboardInterrupt in the child's at-fork hooks)."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
 
 def _can_fork() -> bool:
@@ -276,10 +275,15 @@ def cache_main(data: str) -> None:
 
 
 def _child_signals() -> None:
-    """Ctrl-C reaches the whole process group: a child ignores it and its parent stops it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
+    """Ctrl-C reaches the whole process group: a child ignores it and its parent stops it. The
+    other stop signals end a child by default, not by the handler inherited from its parent
+    (KeyboardInterrupt in its work): SIGTERM is sent to one process, and a hang-up, though it
+    reaches the whole group, may be left unhandled by a script building through the API, whose
+    children must then end by it themselves. One the parent ignores stays ignored (`nohup`)."""
+    for signum in STOP_SIGNALS:
+        ignored = signum == signal.SIGINT or signal.getsignal(signum) == signal.SIG_IGN
+        signal.signal(signum, signal.SIG_IGN if ignored else signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
 
 def _outcome(work: Callable[[], Any]) -> bytes:
