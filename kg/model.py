@@ -79,7 +79,10 @@ class Entity(_Record):
     long form of an acronym pair, else the first surface form); `aliases` the other surface
     forms the abstract uses. `long_form` and `acronym` are set when the abstract defines an
     acronym for it: cross-paper resolution uses them to keep apart two papers' same letters
-    with different meanings. `lexicon` is the canonical name of the lexicon entry matched.
+    with different meanings. `lexicon` is the canonical name of the lexicon entry matched;
+    `wikidata` and, of a metric, `lower_is_better` (whether its lowest value is the best) are
+    what that entry says, None where it says nothing (and in `kg extract` lines written
+    before the lexicon said it).
     """
 
     type: EntityType
@@ -91,6 +94,7 @@ class Entity(_Record):
     wikidata: str | None = None
     long_form: str | None = None
     acronym: str | None = None
+    lower_is_better: bool | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -100,7 +104,7 @@ class Entity(_Record):
         data: dict[str, Any] = {"type": self.type, "name": self.name, "aliases": list(self.aliases),
                                 "proposed": self.proposed,
                                 "mentions": [m.to_dict() for m in self.mentions]}
-        for key in ("lexicon", "wikidata", "long_form", "acronym"):
+        for key in ("lexicon", "wikidata", "long_form", "acronym", "lower_is_better"):
             if getattr(self, key) is not None:
                 data[key] = getattr(self, key)
         return data
@@ -111,7 +115,8 @@ class Entity(_Record):
                    proposed=bool(data.get("proposed", False)),
                    mentions=tuple(Mention.from_dict(m) for m in data.get("mentions", ())),
                    lexicon=data.get("lexicon"), wikidata=data.get("wikidata"),
-                   long_form=data.get("long_form"), acronym=data.get("acronym"))
+                   long_form=data.get("long_form"), acronym=data.get("acronym"),
+                   lower_is_better=data.get("lower_is_better"))
 
 
 @dataclass(frozen=True, slots=True)

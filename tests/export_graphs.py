@@ -43,6 +43,8 @@ def tricky_graph() -> nx.MultiDiGraph:
                       "support": n + 1, "proposed_in": n % 2, "lexicon": n == 0}
             if n == 0:
                 entity["wikidata"] = f"Q{100 + len(nodes)}"
+            if (kind, n) == ("Metric", 0):  # the other metric has no direction: a boolean column with a gap
+                entity["lower_is_better"] = False
             nodes[node] = entity
             paper = "paper_2401.00001" if n % 2 == 0 else "paper_2401.00002"
             relation = "proposes" if (kind, n) == ("Method", 1) else RELATION_BY_TYPE[kind]

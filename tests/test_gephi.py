@@ -61,6 +61,7 @@ def test_gexf_declares_typed_attributes(tmp_path: Path) -> None:
     assert declared[("node", "support")] == "long"
     assert declared[("node", "value")] == "double"
     assert declared[("node", "lexicon")] == "boolean"
+    assert declared[("node", "lower_is_better")] == "boolean"
     assert declared[("node", "aliases")] == "string"
     assert declared[("edge", "mentions")] == "long"
     assert ("node", "label") not in declared  # it is the GEXF label

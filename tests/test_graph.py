@@ -149,6 +149,34 @@ def test_a_metric_only_a_result_names_becomes_an_entity(corpus_graph: nx.MultiDi
     assert (measures["start"], measures["end"], measures["rule"]) == (142, 153, "result")
 
 
+def test_a_metric_has_its_lexicon_entry_direction_else_the_one_its_name_says() -> None:
+    """`lower_is_better`, which leaderboards rank by (kg.graph.direction)."""
+    graph = build_graph([
+        paper("a", entity("Metric", "FID", lexicon="FID", lower_is_better=True),
+              entity("Metric", "top-1 accuracy", lexicon="top-1 accuracy", lower_is_better=False),
+              entity("Metric", "attack success rate", lexicon="attack success rate"),
+              entity("Metric", "machine footprint"), entity("Metric", "energy efficiency"),
+              entity("Metric", "perplexity", lexicon="perplexity", lower_is_better=True), entity("Method", "ResNet")),
+        # a name of the paper's own that resolves into the lexicon's FID; two versions of the lexicon
+        paper("b", entity("Metric", "FID score", "FID"),
+              entity("Metric", "perplexity", lexicon="perplexity", lower_is_better=False)),
+    ])
+    assert {node: data.get("lower_is_better", "absent") for node, data in graph.nodes(data=True)
+            if data["kind"] in ("Metric", "Method")} == {
+        "metric_fid": True, "metric_top1accuracy": False, "metric_attacksuccessrate": "absent",
+        "metric_machinefootprint": True, "metric_energyefficiency": False, "metric_perplexity": "absent",
+        "method_resnet": "absent"}
+    assert graph.nodes["metric_fid"]["aliases"] == ["FID score"]
+
+
+def test_extractions_without_directions_give_lexicon_metrics_none(corpus_graph: nx.MultiDiGraph) -> None:
+    """tests/data/graph/corpus.jsonl was written before the lexicon gave directions: its lexicon
+    metrics have none; the metric only a result names is judged by its name."""
+    assert {node: data.get("lower_is_better", "absent") for node, data in corpus_graph.nodes(data=True)
+            if data["kind"] == "Metric"} == {"metric_accuracy": "absent", "metric_errorrate": "absent",
+                                             "metric_top1error": True}
+
+
 def test_result_without_dataset_or_method_has_no_such_edges() -> None:
     result = Result(metric="BLEU", value=27.5, unit="", relative=False, sentence="s", start=0, end=4)
     graph = build_graph([paper("a", results=(result,))])

@@ -203,6 +203,8 @@ def test_load_cypher_creates_constraints_then_reads_every_column(folder: Path) -
     assert "n.`support` = toInteger(row.`support:long`)" in methods
     assert "n.`lexicon` = toBoolean(row.`lexicon:boolean`)" in methods
     assert "n.`aliases` = split(row.`aliases:string[]`, '\\u001F')" in methods
+    metrics = next(s for s in loads if "nodes_Metric.csv" in s)
+    assert "n.`lower_is_better` = toBoolean(row.`lower_is_better:boolean`)" in metrics
 
 
 def falkordb_dialect(statement: str) -> str:

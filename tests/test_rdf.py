@@ -90,6 +90,23 @@ def test_literals_are_typed(rdf_files: dict[str, Path]) -> None:
         in graph
 
 
+def test_a_metric_says_whether_lower_is_better(tmp_path: Path) -> None:
+    """kgo:lowerIsBetter, a boolean, on a metric whose direction the lexicon gives or its name
+    says; none on a metric the lexicon gives none, nor on other entities."""
+    graph = build_graph([paper("a", entity("Metric", "FID", lexicon="FID", lower_is_better=True),
+                               entity("Metric", "accuracy", lexicon="accuracy", lower_is_better=False),
+                               entity("Metric", "attack success rate", lexicon="attack success rate"),
+                               entity("Metric", "machine footprint"), entity("Method", "ResNet"))])
+    path = tmp_path / "graph.nt"
+    write_ntriples(graph, path)
+    triples = parse(path)
+    directions = {str(subject).removeprefix(str(KGI)): (value.datatype, value.toPython())
+                  for subject, value in triples.subject_objects(KGO.lowerIsBetter)}
+    assert directions == {"metric_fid": (rdflib.XSD.boolean, True), "metric_accuracy": (rdflib.XSD.boolean, False),
+                          "metric_machinefootprint": (rdflib.XSD.boolean, True)}
+    assert validate(path).conforms
+
+
 def test_entity_names_are_skos_labels(rdf_files: dict[str, Path]) -> None:
     graph = parse(rdf_files["nt"])
     cifar = KGI["dataset_cifar10"]
@@ -240,6 +257,19 @@ def test_a_statement_without_evidence_is_reported(rdf_files: dict[str, Path], tm
     messages = [v.message for v in validate(path).violations]
     assert messages == ["the statement https://w3id.org/kg/id/paper_fx-001 https://w3id.org/kg/ontology#evaluatesOn "
                         "https://w3id.org/kg/id/dataset_cifar10 has no kgo:Mention with its evidence"]
+
+
+def test_a_direction_on_what_is_no_metric_is_reported(rdf_files: dict[str, Path], tmp_path: Path) -> None:
+    direction = ('<https://w3id.org/kg/id/metric_top1error> <https://w3id.org/kg/ontology#lowerIsBetter> '
+                 '"true"^^<http://www.w3.org/2001/XMLSchema#boolean> .\n')
+    on_a_dataset = direction.replace("metric_top1error", "dataset_cifar10")
+    report = validate(broken(rdf_files, tmp_path, direction, direction + on_a_dataset))
+    assert [(v.focus, v.message) for v in report.violations] == [
+        ("<https://w3id.org/kg/id/dataset_cifar10>", "only a kgo:Metric has a kgo:lowerIsBetter")]
+    as_text = direction.replace("^^<http://www.w3.org/2001/XMLSchema#boolean>", "")
+    report = validate(broken(rdf_files, tmp_path, direction, as_text))
+    assert [(v.focus, v.path) for v in report.violations] == [
+        ("<https://w3id.org/kg/id/metric_top1error>", "kgo:lowerIsBetter")]
 
 
 def test_cli_validate_exit_codes(rdf_files: dict[str, Path], tmp_path: Path) -> None:

@@ -177,6 +177,8 @@ def _entity(attrs: dict[str, Any]) -> Iterator[tuple[IRI, Term]]:
             yield _p(predicate), Literal(attrs[key])
     if attrs.get("wikidata"):
         yield _p("owl:sameAs"), IRI(WIKIDATA_ENTITY + _iri_safe(attrs["wikidata"], safe=""))
+    if attrs.get("lower_is_better") is not None:
+        yield _p("kgo:lowerIsBetter"), _boolean(attrs["lower_is_better"])
 
 
 def _result(attrs: dict[str, Any], paper: IRI) -> Iterator[tuple[IRI, Term]]:

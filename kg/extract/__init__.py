@@ -71,4 +71,4 @@ def _entity(draft: EntityDraft, sentences: Sentences, text: str) -> Entity:
     assert draft.type is not None
     return Entity(type=draft.type, name=name, aliases=aliases, proposed=draft.proposed,
                   mentions=mentions, lexicon=draft.lexicon, wikidata=draft.wikidata,
-                  long_form=draft.long_form, acronym=draft.acronym)
+                  long_form=draft.long_form, acronym=draft.acronym, lower_is_better=draft.lower_is_better)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from dataclasses import replace
 from functools import lru_cache
 
 from spacy.language import Language
@@ -111,8 +112,7 @@ def join_metric_words(kept: list[Candidate], text: str) -> list[Candidate]:
         last = joined[-1] if joined else None
         if (last is not None and last.type == cand.type == "Metric" and last.lexicon and cand.lexicon
                 and not text[last.end:cand.start].strip()):
-            joined[-1] = Candidate(last.start, cand.end, "Metric", cand.rule, cand.key, cand.lexicon,
-                                   cand.wikidata)
+            joined[-1] = replace(cand, start=last.start)
         else:
             joined.append(cand)
     return joined
@@ -219,7 +219,8 @@ def follow_long_forms(st: DocState, kept: list[Candidate]) -> None:
     if meaning:
         for cand in kept:
             if cand.key in meaning:
-                (cand.key, cand.type), cand.lexicon, cand.wikidata = meaning[cand.key], None, None
+                (cand.key, cand.type), cand.lexicon, cand.wikidata, cand.lower_is_better = \
+                    meaning[cand.key], None, None, None
 
 
 INITIALLED = re.compile(r"([A-Z]{2,4})-([A-Za-z][\w+]*)")
@@ -280,7 +281,9 @@ def group(st: DocState, kept: list[Candidate], text: str) -> list[EntityDraft]:
         lexical = [c for c in spans if c.lexicon is not None]
         draft = EntityDraft(type=None, spans=spans)
         if lexical:
-            draft.type, draft.lexicon, draft.wikidata = lexical[0].type, lexical[0].lexicon, lexical[0].wikidata
+            first = lexical[0]
+            draft.type, draft.lexicon, draft.wikidata, draft.lower_is_better = \
+                first.type, first.lexicon, first.wikidata, first.lower_is_better
         pair = pair_by_root.get(root)
         if pair is not None:
             draft.long_form, draft.acronym = pair

@@ -1,7 +1,8 @@
 """The gazetteer: kg/extract/lexicon/*.tsv matched with spaCy PhraseMatchers.
 
-File format: a header ``name<TAB>aliases<TAB>wikidata``, ``#`` comment lines, aliases
-separated by `` | ``; the entity type comes from the file name (method.tsv -> Method ...).
+File format: a header ``name<TAB>aliases<TAB>wikidata`` (metric.tsv adds ``<TAB>better``),
+``#`` comment lines, aliases separated by `` | ``; the entity type comes from the file name
+(method.tsv -> Method ...).
 ``software.tsv`` lists libraries and tools, ``generic.tsv`` names that look like entities but
 are not (research fields, generic training stages): both are matched so that no other rule
 tags them (they block overlapping spans) and yield no entity.
@@ -53,6 +54,12 @@ FILE_TYPES.update(dict.fromkeys(BLOCKING_FILES))
 UNCOUNTED = ("Dataset", "Task")  # names that are not pluralised in text ("ImageNet", "image classification")
 
 
+BETTER: dict[str, bool | None] = {"lower": True, "higher": False, "": None}
+"""The values of metric.tsv's ``better`` column, as `Entry.lower_is_better`: which values of the
+metric are the better ones; empty where that is no property of the metric but of the point of
+view or the variant (attack success rate, sparsity)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     type: EntityType | None
@@ -60,6 +67,7 @@ class Entry:
     aliases: tuple[str, ...]
     wikidata: str | None
     source: str = ""  # the file stem, which names a blocker's kind
+    lower_is_better: bool | None = None
 
     @property
     def key(self) -> str:
@@ -96,7 +104,15 @@ def _entry(path: Path, number: int, fields: list[str], type_: EntityType | None,
         raise KgInputError("lexicon entry without a name", path, number)
     aliases = tuple(a.strip() for a in (fields[1] if len(fields) > 1 else "").split("|") if a.strip())
     wikidata = fields[2].strip() if len(fields) > 2 and fields[2].strip() else None
-    return Entry(type_, name, aliases, wikidata, source)
+    return Entry(type_, name, aliases, wikidata, source, _lower_is_better(path, number, fields, type_))
+
+
+def _lower_is_better(path: Path, number: int, fields: list[str], type_: EntityType | None) -> bool | None:
+    better = fields[3].strip() if len(fields) > 3 else ""
+    if better not in BETTER or (better and type_ != "Metric"):
+        raise KgInputError(f"the better column is {better!r}: a metric's is lower, higher or empty, "
+                           "and other entries have none", path, number)
+    return BETTER[better]
 
 
 def _read_file(path: Path, type_: EntityType | None, source: str) -> Iterator[Entry]:
@@ -212,7 +228,7 @@ class LexiconMatcher:
                     if headed is not entry:
                         entry, key, rule = headed, headed.key, f"lexicon:{headed.name}"
                 candidates.append(Candidate(start_char, end_char, entry.type, rule, key, entry.name,
-                                            entry.wikidata))
+                                            entry.wikidata, entry.lower_is_better))
         return doc
 
     def _with_head(self, text: str, start: int, end: int, entry: Entry) -> Entry:

@@ -38,6 +38,7 @@ class Candidate:
     key: str
     lexicon: str | None = None
     wikidata: str | None = None
+    lower_is_better: bool | None = None
 
     @property
     def length(self) -> int:
@@ -69,6 +70,7 @@ class EntityDraft:
     spans: list[Candidate]
     lexicon: str | None = None
     wikidata: str | None = None
+    lower_is_better: bool | None = None
     long_form: str | None = None
     acronym: str | None = None
     proposed: bool = False

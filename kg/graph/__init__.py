@@ -1,4 +1,5 @@
-"""The graph: build it from extractions (build_graph), with ids and resolution in one place each.
+"""The graph: build it from extractions (build_graph), with ids, resolution and a metric's
+direction (kg.graph.direction) in one place each.
 
 The shape of the graph is documented in kg.graph.schema. `build_graph` is imported on first
 use, so that the modules that need only ids or the schema (`kg query`) do not load NetworkX.

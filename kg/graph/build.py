@@ -203,7 +203,7 @@ def entity_attrs(node: ResolvedEntity) -> dict[str, Any]:
     attrs: dict[str, Any] = {"kind": node.type, "label": node.name, "name": node.name,
                              "aliases": list(node.aliases), "support": node.support,
                              "proposed_in": node.proposed_in, "lexicon": node.lexicon}
-    for key in ("wikidata", "acronym", "long_form"):
+    for key in ("wikidata", "acronym", "long_form", "lower_is_better"):
         if getattr(node, key) is not None:
             attrs[key] = getattr(node, key)
     return attrs

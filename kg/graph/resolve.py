@@ -21,6 +21,9 @@ name: the lexicon canonical name, else the long form, else the most used name (t
 by sort order). Keys of different nodes never collide: each key is one of its group's name
 keys, and groups sharing a name key are one group.
 
+A Metric node's direction (lowest best or highest) is its lexicon entry's, else the rule
+over its canonical name (kg.graph.direction).
+
 Everything is computed from the whole corpus and sorted, so the input order does not matter.
 """
 
@@ -34,6 +37,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
 
+from kg.graph.direction import node_lower_is_better
 from kg.model import Entity, EntityType
 
 _SEPARATORS = re.compile(r"[\s\-_\u2010-\u2015\u2212]+")
@@ -61,6 +65,7 @@ class ResolvedEntity:
     wikidata: str | None
     acronym: str | None
     long_form: str | None
+    lower_is_better: bool | None
 
 
 @lru_cache(maxsize=1 << 18)
@@ -263,6 +268,7 @@ def _resolved(records: Sequence[EntityRecord], group: list[_NameSet], keys: _Key
     name = lexicon or long_form or most_common((e.name for e in entities), weights) or entities[0].name
     names = set().union(*(all_names(e) for e in entities))
     members = [records[i] for name_set in group for i in name_set.members]
+    directions = ((record.entity.lexicon, record.entity.lower_is_better) for record in members)
     return ResolvedEntity(
         type=entities[0].type,
         key=keys.key(name),
@@ -274,4 +280,5 @@ def _resolved(records: Sequence[EntityRecord], group: list[_NameSet], keys: _Key
         wikidata=most_common(record.entity.wikidata for record in members),
         acronym=most_common((e.acronym if e.long_form else None for e in entities), weights),
         long_form=long_form,
+        lower_is_better=node_lower_is_better(entities[0].type, name, lexicon, directions),
     )

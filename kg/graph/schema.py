@@ -32,6 +32,12 @@ Entity nodes (Method, Dataset, Hardware, Metric, Task)
     lexicon    bool, whether the lexicon knows it
     acronym / long_form  str, absent unless the entity is an acronym pair
 
+Metric nodes, besides
+    lower_is_better  bool, whether the metric's lowest value is its best (an error, a cost): the
+               lexicon entry's direction, else kg.graph.direction's rule over the name; absent
+               when the lexicon knows the metric but its extractions give no direction (attack
+               success rate, sparsity; `kg extract` lines written before the lexicon gave one)
+
 Result nodes
     metric str (entity name), value float, unit str ("" when none), relative bool,
     dataset str / method str (entity names, absent when not stated), paper_id str,
@@ -93,6 +99,7 @@ _ENTITY_OPTIONAL: Final[dict[str, Types]] = {
 OPTIONAL_ATTRIBUTES: Final[dict[str, dict[str, Types]]] = {
     "Paper": {"url": str, "year": int, "authors": STRINGS},
     **dict.fromkeys(ENTITY_TYPES, _ENTITY_OPTIONAL),
+    "Metric": {**_ENTITY_OPTIONAL, "lower_is_better": bool},
     "Result": {"metric": str, "dataset": str, "method": str},
 }
 """The other node attributes above, and their types where a node has them."""

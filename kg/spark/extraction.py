@@ -25,7 +25,7 @@ RECORD_FIELDS = (
     ("name", "string"), ("lexicon", "string"), ("long_form", "string"), ("acronym", "string"),
     ("wikidata", "string"), ("all_names", "array<string>"), ("normals", "array<string>"),
     ("key_candidates", "array<array<string>>"), ("acronym_candidates", "array<string>"),
-    ("lexicon_candidates", "array<string>"),
+    ("lexicon_candidates", "array<string>"), ("lower_is_better", "boolean"),
 )
 """One entity of one paper (the unit resolution groups): its fields, its names
 (kg.graph.resolve.all_names) and their normal forms, the key candidates of each name it
@@ -80,4 +80,4 @@ def _record(paper_id: str, index: int, entity) -> tuple:
             [normalize(name) for name in names],
             [list(key_candidates(name)) for name in key_names(entity)],
             list(key_candidates(entity.acronym)) if paired else None,
-            list(key_candidates(entity.lexicon)) if entity.lexicon else None)
+            list(key_candidates(entity.lexicon)) if entity.lexicon else None, entity.lower_is_better)

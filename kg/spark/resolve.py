@@ -16,8 +16,9 @@ a group-by over DataFrames, and the functions on names are kg.graph.resolve's ow
    count of distinct targets).
 5. *Nodes*: per final group, the most common lexicon name, long form, name, Wikidata id and
    acronym (count per value, the highest count and then the smallest value kept), the
-   distinct papers that mention and that propose it, every name; the node's name and key
-   follow as in kg.graph.resolve, and its attributes are kg.graph.build.entity_attrs.
+   distinct papers that mention and that propose it, every name, the distinct (lexicon name,
+   direction) pairs of its records; the node's name, key and direction follow as in
+   kg.graph.resolve, and its attributes are kg.graph.build.entity_attrs.
 
 Nothing is collected to the driver but the number of labels changed in each round.
 """
@@ -27,6 +28,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kg.graph.build import entity_attrs
+from kg.graph.direction import node_lower_is_better
 from kg.graph.ids import entity_node_id
 from kg.graph.resolve import ResolvedEntity, key_candidates
 from kg.spark.io import dumps
@@ -194,7 +196,9 @@ def _nodes(grouped: DataFrame, known: DataFrame) -> DataFrame:
         F.first("type").alias("type"),
         F.countDistinct("paper_id").alias("support"),
         F.countDistinct(F.when(F.col("proposed"), F.col("paper_id"))).alias("proposed_in"),
-        F.array_distinct(F.flatten(F.collect_list("all_names"))).alias("names"))
+        F.array_distinct(F.flatten(F.collect_list("all_names"))).alias("names"),
+        F.collect_set(F.when(F.col("lower_is_better").isNotNull(),
+                             F.struct("lexicon", "lower_is_better"))).alias("directions"))
     totals = totals.join(_most_common(grouped), "group", "left")
     candidates = F.udf(lambda name: list(key_candidates(name)), ArrayType(StringType()), useArrow=False)
     named = totals.withColumn("name", F.coalesce(F.col("lexicon"), F.col("long_form"), F.col("name"), F.lit(""))) \
@@ -208,5 +212,6 @@ def _node_row(row) -> tuple[str, str, str, str, bytes]:
                           aliases=tuple(sorted(set(row.names) - {row.name})),
                           support=row.support, proposed_in=row.proposed_in,
                           lexicon=row.lexicon is not None, wikidata=row.wikidata,
-                          acronym=row.acronym, long_form=row.long_form)
+                          acronym=row.acronym, long_form=row.long_form,
+                          lower_is_better=node_lower_is_better(row.type, row.name, row.lexicon, row.directions))
     return row.group, entity_node_id(node.type, node.key), node.type, node.name, dumps(entity_attrs(node))

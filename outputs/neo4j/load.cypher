@@ -63,6 +63,7 @@ CALL {
       n.`label` = row.`label:string`,
       n.`lexicon` = toBoolean(row.`lexicon:boolean`),
       n.`long_form` = row.`long_form:string`,
+      n.`lower_is_better` = toBoolean(row.`lower_is_better:boolean`),
       n.`name` = row.`name:string`,
       n.`proposed_in` = toInteger(row.`proposed_in:long`),
       n.`support` = toInteger(row.`support:long`)
