@@ -6,9 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from kg.corpus import read_papers
 from kg.errors import KgInputError
 from kg.extract import Extractor
+from kg.extract.coined import CUE
 from kg.extract.lexicon import case_insensitive, read_lexicon, surface_variants
+from kg.extract.metrics import HEAD
+from kg.extract.proposed import VERB
+from kg.extract.words import WordPattern
 from kg.model import Paper, PaperExtraction
 
 LEXICON = {
@@ -119,6 +124,13 @@ def test_case_rule_in_text(extractor: Extractor) -> None:
     assert found["image classification"][0] == "Task"
     assert found["machine translation"][0] == "Task"
     assert found["ImageNet"][0] == "Dataset"
+
+
+def test_a_case_sensitive_name_matches_only_in_its_own_case(extractor: Extractor) -> None:
+    found = by_name(run(extractor, "We report MAE and FID with a Transformer; the mae of a fid is "
+                                   "not the transformer's."))
+    assert found["MAE"] == ("Metric",) and found["FID"] == ("Metric",)
+    assert found["Transformer"] == ("Method", "transformer")  # its alias is written in lower case
 
 
 def test_case_rule_folds_the_d_of_3d_and_spelling_variants() -> None:
@@ -383,6 +395,23 @@ def test_pathological_inputs_are_handled(extractor: Extractor) -> None:
 
 
 # --- proposed -------------------------------------------------------------------------
+
+def test_a_word_pattern_finds_what_its_regular_expression_finds() -> None:
+    pattern = WordPattern(r"\b(?:costs?|we propose)\b", ["cost", "costs", "we"])
+    assert pattern.openers == ("we", "cost")  # "costs" is found by "cost"
+    for text in ("costs cost", "the lowest costs, we propose", "we propose_ we propose", "_we propose",
+                 "éwe propose", "3cost", "cost", "", "We propose"):
+        assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in pattern.pattern.finditer(text)]
+
+
+def test_the_cue_and_head_patterns_miss_nothing_of_the_bundled_listing() -> None:
+    """Their openers are all the words their matches can start with."""
+    texts = [paper.text for paper in read_papers()]
+    for pattern in (CUE, VERB, HEAD):
+        found = [[m.span() for m in pattern.finditer(text)] for text in texts]
+        assert found == [[m.span() for m in pattern.pattern.finditer(text)] for text in texts]
+        assert sum(map(len, found)) > 50
+
 
 def test_proposal_cues(extractor: Extractor) -> None:
     extraction = run(extractor, "In this paper, we introduce HelixNet, a network for proteins. "

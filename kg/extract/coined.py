@@ -42,10 +42,12 @@ from spacy.tokens import Doc
 from kg.extract.heads import (
     NAMING_VERB,
     PROPOSAL_SUBJECT,
+    SUBJECT_OPENERS,
     type_from_head,
     type_of_description,
 )
 from kg.extract.state import BLOCK, NAMES_CACHED, Candidate, DocState, fold, state
+from kg.extract.words import WordPattern
 from kg.model import EntityType
 
 _PART = r"[A-Za-z0-9\u0391-\u03c9]+(?:\.[0-9]+[A-Za-z]*)?\+?"  # Greek letters name too: "Δ-DiT", "PixArt-α"
@@ -85,9 +87,10 @@ NOT_NAMES = frozenset({"API", "APIs", "SDK", "GUI", "UI", "UX", "OS", "CAD", "PD
 # Hyphenated words opening with one of these prefixes are ordinary words ("inter-GPU", "multi-GPU").
 WORD_PREFIXES = frozenset({"inter", "intra", "non", "multi", "cross", "pre", "post", "sub", "semi", "co",
                            "anti", "un", "over", "under", "ultra", "single", "dual", "per", "all"})
-CUE = re.compile(rf"\b{PROPOSAL_SUBJECT}\s+(?:also\s+|further\s+|then\s+|first\s+|here\s+)?{NAMING_VERB}"
-                 r"(?:\s+(?:the|a|an))?(?:\s+(?:new|novel))?\s+"
-                 r"|\b(?:called|named|dubbed|termed|coined)\s+(?:as\s+)?[\"'“]?")
+NAMING_PARTICIPLES = ("called", "named", "dubbed", "termed", "coined")
+CUE = WordPattern(rf"\b{PROPOSAL_SUBJECT}\s+(?:also\s+|further\s+|then\s+|first\s+|here\s+)?{NAMING_VERB}"
+                  r"(?:\s+(?:the|a|an))?(?:\s+(?:new|novel))?\s+"
+                  rf"|\b(?:{'|'.join(NAMING_PARTICIPLES)})\s+(?:as\s+)?[\"'“]?", (*SUBJECT_OPENERS, *NAMING_PARTICIPLES))
 # A quoted name after a naming verb, whatever its case: "we call this network a "rail-only"
 # connection", "dubbed "slow-fast" attention" (not "others call it "cheap"", "so-called "smart"").
 QUOTED_CUE = re.compile(rf"\b{PROPOSAL_SUBJECT}\s+(?:call|term|dub|name)\s+(?:this|it|them|these|our|the)\b"

@@ -41,6 +41,7 @@ for _type, _words in {
 # The naming verbs are followed by the new name itself often enough to take the capitalised
 # words after them as a name ("we introduce Habitat 2.0"); the others only mark a known name.
 PROPOSAL_SUBJECT = r"(?:[Ww]e|[Tt]his (?:paper|work|study|article|letter|report)|[Oo]ur (?:paper|work))"
+SUBJECT_OPENERS = ("we", "We", "this", "This", "our", "Our")  # the first words of PROPOSAL_SUBJECT
 _NAMING = "propose|introduce|present|develop|design|devise|build|construct|release|create|curate"
 NAMING_VERB = rf"(?:{_NAMING})s?\b"
 PROPOSAL_VERB = rf"(?:{_NAMING}|contribute|describe|engineer|implement|term|call|name|dub)(?:s|ed)?\b"

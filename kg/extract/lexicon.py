@@ -1,4 +1,4 @@
-"""The gazetteer: kg/extract/lexicon/*.tsv matched with spaCy PhraseMatchers.
+"""The gazetteer: kg/extract/lexicon/*.tsv matched with a spaCy PhraseMatcher.
 
 File format: a header ``name<TAB>aliases<TAB>wikidata`` (metric.tsv adds ``<TAB>better``),
 ``#`` comment lines, aliases separated by `` | ``; the entity type comes from the file name
@@ -29,7 +29,9 @@ Case rule (why: short upper-case names collide with words, "MAP"/"map", "OPT"/"o
 - every other name (all-caps "BERT", digit-bearing "GPT-4", "RTX 4090", capitalised
   single words "Theta") matches exactly as written; lexicon aliases list other casings.
 Patterns are made by running the pipeline's own tokenizer on every variant, so they split
-exactly as the text does.
+exactly as the text does. One case-insensitive matcher holds them all; a match of an exact
+name is kept where its tokens are written as one of its variants (a second, case-sensitive
+matcher cost a second pass over every doc's tokens for the few such matches).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from kg.errors import KgInputError
-from kg.extract.state import BLOCK, Candidate, fold, state
+from kg.extract.state import BLOCK, Candidate, DocState, fold, state
 from kg.model import ENTITY_TYPES, EntityType
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
@@ -182,6 +184,10 @@ def case_insensitive(name: str) -> bool:
     return letters >= 5 and any(ch.isupper() for ch in name[1:]) and any(ch.islower() for ch in name)
 
 
+EXACT = "\x00exact"
+"""Suffix of the match key of an entry's case-sensitive variants."""
+
+
 class LexiconMatcher:
     """Adds a `Candidate` for every lexicon match (software names as blockers)."""
 
@@ -192,8 +198,9 @@ class LexiconMatcher:
                       for entry in self.entries}
         self.metrics = {fold(name): entry for entry in self.entries if entry.type == "Metric"
                         for name in (entry.name, *entry.aliases)}
-        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact_forms: dict[int, set[tuple[str, ...]]] = {}
+        """Match id of an entry's case-sensitive variants -> their tokens' texts, which a match must have."""
         self._add_patterns(nlp)
 
     def _add_patterns(self, nlp: Language) -> None:
@@ -210,26 +217,45 @@ class LexiconMatcher:
             variants -= folded.get(key, set())
         texts = sorted(set().union(*exact.values(), *folded.values()))
         docs = dict(zip(texts, nlp.tokenizer.pipe(texts)))
-        for matcher, patterns in ((self.exact, exact), (self.folded, folded)):
-            for key, variants in patterns.items():
-                if variants:
-                    matcher.add(key, [docs[v] for v in sorted(variants)])
+        for key, variants in exact.items():
+            if variants:
+                exact_key = key + EXACT
+                self.by_id[nlp.vocab.strings.add(exact_key)] = self.by_id[nlp.vocab.strings[key]]
+                self.exact_forms[nlp.vocab.strings[exact_key]] = {tuple(t.text for t in docs[v]) for v in variants}
+                self.matcher.add(exact_key, [docs[v] for v in sorted(variants)])
+        for key, variants in folded.items():
+            if variants:
+                self.matcher.add(key, [docs[v] for v in sorted(variants)])
 
     def __call__(self, doc: Doc) -> Doc:
         doc_state = state(doc)
         candidates = doc_state.candidates
         token_starts, token_ends = doc_state.token_starts, doc_state.token_ends
-        for matcher in (self.exact, self.folded):
-            for match_id, start, end in matcher(doc):
-                entry, key, rule = self.by_id[match_id]
-                start_char, end_char = token_starts[start], token_ends[end - 1]
-                if entry.type == "Metric":
-                    headed = self._with_head(doc_state.text, start_char, end_char, entry)
-                    if headed is not entry:
-                        entry, key, rule = headed, headed.key, f"lexicon:{headed.name}"
-                candidates.append(Candidate(start_char, end_char, entry.type, rule, key, entry.name,
-                                            entry.wikidata, entry.lower_is_better))
+        for match_id, start, end in self._matches(doc, doc_state):
+            entry, key, rule = self.by_id[match_id]
+            start_char, end_char = token_starts[start], token_ends[end - 1]
+            if entry.type == "Metric":
+                headed = self._with_head(doc_state.text, start_char, end_char, entry)
+                if headed is not entry:
+                    entry, key, rule = headed, headed.key, f"lexicon:{headed.name}"
+            candidates.append(Candidate(start_char, end_char, entry.type, rule, key, entry.name,
+                                        entry.wikidata, entry.lower_is_better))
         return doc
+
+    def _matches(self, doc: Doc, doc_state: DocState) -> list[tuple[int, int, int]]:
+        """The matcher's (match id, start token, end token), an exact name's only where its tokens
+        are written as one of its variants; those first, as when each case had a matcher of its
+        own (the order decides between two entries matching the same span)."""
+        text, token_starts, token_ends = doc_state.text, doc_state.token_starts, doc_state.token_ends
+        exact: list[tuple[int, int, int]] = []
+        folded: list[tuple[int, int, int]] = []
+        for match in self.matcher(doc):
+            forms = self.exact_forms.get(match[0])
+            if forms is None:
+                folded.append(match)
+            elif tuple(text[token_starts[i]:token_ends[i]] for i in range(match[1], match[2])) in forms:
+                exact.append(match)
+        return exact + folded
 
     def _with_head(self, text: str, start: int, end: int, entry: Entry) -> Entry:
         """The metric a bare name makes with a head noun after a parenthesis or a coordinated

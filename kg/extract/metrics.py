@@ -22,11 +22,12 @@ from spacy.tokens import Doc
 
 from kg.extract.coined import shape
 from kg.extract.state import Candidate, fold, state
+from kg.extract.words import WordPattern
 
 HEADS = ("cost|costs|time|times|footprint|score|scores|capacity|capacities|complexity|speed|speeds|length|"
          "rate|rates|error|errors|accuracy|latency|latencies|throughput|consumption|overhead|usage|"
          "efficiency|size|utilization|utilisation|bandwidth|ratio|quality|fidelity|gap|loss|volume")
-HEAD = re.compile(rf"\b(?:{HEADS})\b")
+HEAD = WordPattern(rf"\b(?:{HEADS})\b", HEADS.split("|"))
 CUES = frozenset("reduce reduces reduced reducing reduction lower lowers higher improve improves improved "
                  "improving improvement better less fewer more smaller larger faster boost boosts boosting "
                  "cut cuts save saves saving up raise raises raised increases increased".split())

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import spacy
+from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER
 from spacy.language import Language
 
 from kg.errors import KgInputError
@@ -30,6 +31,13 @@ from kg.extract.tokenizer import customise_tokenizer
 # spaCy's 1,000,000-character limit guards the memory of trained parsers; the rule-based
 # pipeline is linear in the text, so long abstracts are fine (a trained model keeps its limit).
 BLANK_MAX_LENGTH = 100_000_000
+LEXEME_ATTRIBUTES = frozenset({LOWER, IS_PUNCT, IS_SPACE})
+"""The attributes of a word (a spaCy lexeme) that kg's components read: the lexicon's
+case-insensitive matcher and the sentence rules. The blank pipeline computes only these for
+each word it has not seen before: spaCy's 24 getters (shape, norm, prefix, suffix, stop word,
+...) were 5.6% of the instructions of extracting a paper of the generated corpus, which keeps
+meeting new names and numbers, and their strings stayed in memory. A trained pipeline keeps
+them all: its models read them."""
 OUR_COMPONENTS = ("kg_lexicon", "kg_acronyms", "kg_coined", "kg_metric_phrases", "kg_entities",
                   "kg_proposed", "kg_results")
 
@@ -39,6 +47,8 @@ def build_pipeline(model: str | None = None, lexicon_dir: str | Path | None = No
     if model is None:
         nlp = spacy.blank("en")
         nlp.max_length = BLANK_MAX_LENGTH
+        nlp.vocab.lex_attr_getters = {attr: getter for attr, getter in nlp.vocab.lex_attr_getters.items()
+                                      if attr in LEXEME_ATTRIBUTES}
     else:
         try:
             nlp = spacy.load(model, exclude=["ner", "entity_ruler", "entity_linker", "lemmatizer"])

@@ -32,12 +32,14 @@ from spacy.tokens import Doc
 from kg.extract.coined import shape
 from kg.extract.context import EVALUATED_ON
 from kg.extract.entities import COORDINATION
-from kg.extract.heads import PROPOSAL_SUBJECT, PROPOSAL_VERB, type_from_head
+from kg.extract.heads import PROPOSAL_SUBJECT, PROPOSAL_VERB, SUBJECT_OPENERS, type_from_head
 from kg.extract.state import DocState, EntityDraft, state
+from kg.extract.words import WordPattern
 
-VERB = re.compile(rf"\b{PROPOSAL_SUBJECT}\s+(?:[a-z]+\s+){{0,2}}?{PROPOSAL_VERB}"
-                  r"|\bby (?:introducing|proposing|presenting)\b"
-                  r"|\band\s+(?:then\s+|further\s+|also\s+)?(?:propose|introduce)s?\b")  # "We study X and propose Y"
+VERB = WordPattern(rf"\b{PROPOSAL_SUBJECT}\s+(?:[a-z]+\s+){{0,2}}?{PROPOSAL_VERB}"
+                   r"|\bby (?:introducing|proposing|presenting)\b"
+                   r"|\band\s+(?:then\s+|further\s+|also\s+)?(?:propose|introduce)s?\b",  # "We study X and propose Y"
+                   (*SUBJECT_OPENERS, "by", "and"))
 BEFORE = re.compile(r"(?:\b[Oo]ur|(?<!recently )(?<!previously )(?<!originally )(?<!been )(?<!was )(?<!were )\bproposed|\bnewly (?:introduced|proposed|released|collected)|"
                     r"\bunder the name)\s+(?:new\s+|novel\s+|final\s+|resulting\s+|best\s+)?[\"“]?$")
 BEFORE_WORDS = ("our", "Our", "proposed", "newly", "under the name")  # one is in every match of BEFORE
