@@ -612,6 +612,16 @@ def test_variants_of_a_proposed_name_are_proposed(extractor: Extractor) -> None:
     assert proposed["Med-Distill-3B"] and not proposed["Meditron-7B"]
 
 
+def test_one_vocabulary_of_sizes_and_releases_for_every_rule(extractor: Extractor) -> None:
+    """A size code or release word that makes a coined name ("HelixNet-Ti") makes a proposed
+    name's variant too, whatever the word ("HelixNet Turbo", "HelixNet-Chat")."""
+    extraction = run(extractor, "We propose HelixNet, a network. HelixNet-Ti, HelixNet Turbo and HelixNet-Chat "
+                                "follow, unlike VortexNet-Ti.")
+    proposed = {e.name: e.proposed for e in extraction.entities}
+    assert proposed["HelixNet-Ti"] and proposed["HelixNet Turbo"] and proposed["HelixNet-Chat"]
+    assert not proposed["VortexNet-Ti"]
+
+
 def test_head_nouns_for_encodings_distances_and_serving(extractor: Extractor) -> None:
     found = by_name(run(extractor, "It uses graph wavelet positional encodings (GWPE) and the earth mover "
                                    "distance (EMD).", title="Sparse LLM Serving"))

@@ -42,6 +42,7 @@ from spacy.tokens import Doc
 from kg.extract.heads import (
     NAMING_VERB,
     PROPOSAL_SUBJECT,
+    SIZE_CODES,
     SUBJECT_OPENERS,
     type_from_head,
     type_of_description,
@@ -71,8 +72,6 @@ LETTER_DIGIT = re.compile(r"[A-Za-z]\d|\d[A-Za-z]")
 ADJECTIVE_TAIL = re.compile(r"-[a-z]{3,}$")
 # Units and percentiles look like coined names ("44.1 kHz", "1.4 dB", "P99 latency") but name nothing.
 UNIT_NAMES = re.compile(r"[kKMGT]?Hz|dB[mi]?|[Pp]\d{2}(?:\.\d+)?")
-# Size codes after a capitalised name make a model's variant: "Whisper-Lite-S", "Swift-XL".
-SIZE_CODES = frozenset({"S", "M", "L", "XS", "XL", "XXL", "B", "H", "T", "Ti", "G"})
 # Mixed-case words and acronyms of everyday or platform vocabulary: never names of the five types.
 NOT_NAMES = frozenset({"API", "APIs", "SDK", "GUI", "UI", "UX", "OS", "CAD", "PDF", "HTML", "JSON", "XML",
                        "URL", "HTTP", "CLI", "IDE", "EDA", "RTL", "HDL", "QoS", "SLA", "SLO", "SLOs", "KPI",

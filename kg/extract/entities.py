@@ -33,6 +33,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.context import type_from_context
+from kg.extract.heads import SIZE_CODES, VARIANT_WORDS
 from kg.extract.state import (
     NAMES_CACHED,
     AcronymPair,
@@ -291,9 +292,8 @@ def group(st: DocState, kept: list[Candidate], text: str) -> list[EntityDraft]:
     return drafts
 
 
-# Tails that make a release or size of a known name ("SDXL" + "Turbo", "Llama-2" + "13B").
-VARIANT_WORDS = frozenset("turbo mini small base large tiny nano pro plus ultra flash lite chat instruct xl xxl "
-                          "medium huge giant".split())
+# Tails that make a release or size of a known name ("SDXL" + "Turbo", "Llama-2" + "13B"), folded.
+VARIANT_TAILS = VARIANT_WORDS | {code.lower() for code in SIZE_CODES}
 SPLIT_TYPES = ("Method", "Dataset")
 
 
@@ -304,7 +304,7 @@ def _variant_of(form: str, bases: set[str]) -> bool:
     for base in bases:
         if base and form != base and form.startswith(base):
             tail = form[len(base):]
-            if DIGIT.search(tail) or tail in VARIANT_WORDS:
+            if DIGIT.search(tail) or tail in VARIANT_TAILS:
                 return True
     return False
 

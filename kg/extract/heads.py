@@ -46,6 +46,15 @@ _NAMING = "propose|introduce|present|develop|design|devise|build|construct|relea
 NAMING_VERB = rf"(?:{_NAMING})s?\b"
 PROPOSAL_VERB = rf"(?:{_NAMING}|contribute|describe|engineer|implement|term|call|name|dub)(?:s|ed)?\b"
 
+# A size or release of a named model follows the family's name: a size code ("ViT-B",
+# "Whisper-Lite-S", "Swift-XL"), a word ("SDXL Turbo", "Llama-2 Chat") or a number ("Llama-2 13B").
+# The coined-name rules take a code after capitalised words as part of the name, the proposed
+# component marks a proposed name's variants as proposed too, and the entity component splits
+# the variants a lexicon entry lists where one abstract names two of them.
+SIZE_CODES = frozenset({"S", "M", "L", "XS", "XL", "XXL", "B", "H", "T", "Ti", "G"})
+VARIANT_WORDS = frozenset("base small large tiny mini nano medium huge giant lite pro plus max ultra turbo flash "
+                          "chat instruct".split())
+
 CONVERSION = re.compile(r"\w+-to-\w+")
 
 

@@ -32,7 +32,14 @@ from spacy.tokens import Doc
 from kg.extract.coined import shape
 from kg.extract.context import EVALUATED_ON
 from kg.extract.entities import COORDINATION
-from kg.extract.heads import PROPOSAL_SUBJECT, PROPOSAL_VERB, SUBJECT_OPENERS, type_from_head
+from kg.extract.heads import (
+    PROPOSAL_SUBJECT,
+    PROPOSAL_VERB,
+    SIZE_CODES,
+    SUBJECT_OPENERS,
+    VARIANT_WORDS,
+    type_from_head,
+)
 from kg.extract.state import DocState, EntityDraft, state
 from kg.extract.words import WordPattern
 
@@ -92,8 +99,8 @@ def mark_proposed(st: DocState, text: str) -> None:
 
 
 # "Med-Distill-3B", "HiMAE-10B", "Whisper-Lite-S": a size or version of a proposed name is proposed too.
-VARIANT_TAIL = re.compile(r"[- ](?:[vV]?\d+(?:\.\d+)?[BMKbmk]?|S|M|L|XS|XL|XXL|B|H|T|"
-                          r"Base|Large|Small|Tiny|Lite|Pro|Plus|Max)")
+VARIANT_TAIL = re.compile(rf"[- ](?:[vV]?\d+(?:\.\d+)?[BMKbmk]?|{'|'.join(sorted(SIZE_CODES, key=len, reverse=True))}|"
+                          rf"{'|'.join(sorted(word.capitalize() for word in VARIANT_WORDS))})")
 
 
 def mark_variants(drafts: list[EntityDraft], text: str) -> None:
