@@ -2,7 +2,7 @@
 
 `re` tries a pattern that opens with ``\\b`` at every character of the text, testing the
 classes of the characters on either side each time: over an abstract, that cost each of the
-proposal cues and the metric heads 35-40 µs, a few per cent of the whole extraction.
+proposal cues and the metric heads 33-37 µs, a few per cent of the whole extraction.
 `str.find` skips to given words far faster, so a pattern all of whose matches open with one of
 a few words is tried only where one of them starts a word (`WordPattern`).
 """
