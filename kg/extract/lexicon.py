@@ -220,8 +220,9 @@ class LexiconMatcher:
         for key, variants in exact.items():
             if variants:
                 exact_key = key + EXACT
-                self.by_id[nlp.vocab.strings.add(exact_key)] = self.by_id[nlp.vocab.strings[key]]
-                self.exact_forms[nlp.vocab.strings[exact_key]] = {tuple(t.text for t in docs[v]) for v in variants}
+                exact_id = nlp.vocab.strings.add(exact_key)
+                self.by_id[exact_id] = self.by_id[nlp.vocab.strings[key]]
+                self.exact_forms[exact_id] = {tuple(t.text for t in docs[v]) for v in variants}
                 self.matcher.add(exact_key, [docs[v] for v in sorted(variants)])
         for key, variants in folded.items():
             if variants:

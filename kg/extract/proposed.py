@@ -99,7 +99,7 @@ def mark_proposed(st: DocState, text: str) -> None:
 
 
 # "Med-Distill-3B", "HiMAE-10B", "Whisper-Lite-S": a size or version of a proposed name is proposed too.
-VARIANT_TAIL = re.compile(rf"[- ](?:[vV]?\d+(?:\.\d+)?[BMKbmk]?|{'|'.join(sorted(SIZE_CODES, key=len, reverse=True))}|"
+VARIANT_TAIL = re.compile(rf"[- ](?:[vV]?\d+(?:\.\d+)?[BMKbmk]?|{'|'.join(sorted(SIZE_CODES, key=lambda code: (-len(code), code)))}|"
                           rf"{'|'.join(sorted(word.capitalize() for word in VARIANT_WORDS))})")
 
 
