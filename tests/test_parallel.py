@@ -244,3 +244,40 @@ def test_workers_exit_when_their_parent_is_killed(tmp_path: Path, shared_data: P
     for worker in alive:
         worker.kill()
     assert not alive, "workers outlived their killed parent"
+
+
+def test_a_worker_killed_halfway_through_a_message_does_not_hang_the_shutdown(tmp_path: Path) -> None:
+    """A worker killed while it sends a chunk's records leaves half a message in the results
+    pipe. The executor's reading thread then waits for the rest, and the shutdown joins it: with
+    the parent still holding the pipe's writing end, for ever (`kg.parallel._kill_workers`).
+    The worker here starts such a message and stops halfway; run in a process of its own so
+    that a hang fails this test instead of hanging the suite at exit."""
+    script = tmp_path / "half_message.py"
+    script.write_text(
+        "import multiprocessing, os, struct, sys, time\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from pathlib import Path\n"
+        "from kg.parallel import _kill_workers\n"
+        "def send_half_a_message(marker):\n"
+        "    results = sys._getframe(1).f_locals['result_queue']  # the worker loop's frame\n"
+        "    os.write(results._writer.fileno(), struct.pack('!i', 2**20) + b'half')  # 1 MB announced\n"
+        "    Path(marker).touch()\n"
+        "    time.sleep(600)\n"
+        "if __name__ == '__main__':\n"
+        "    executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context('spawn'))\n"
+        "    executor.submit(send_half_a_message, sys.argv[1])\n"
+        "    while not os.path.exists(sys.argv[1]):\n"
+        "        time.sleep(0.05)\n"
+        "    _kill_workers(executor)\n"
+        "    executor.shutdown(wait=True, cancel_futures=True)\n"
+        "    print('shut down', flush=True)\n")
+    proc = subprocess.Popen([sys.executable, str(script), str(tmp_path / "sending")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the worker too, were it alive
+        proc.communicate()
+        pytest.fail("the executor's shutdown hung after its worker was killed halfway through a message")
+    assert (proc.returncode, out) == (0, "shut down\n"), err
+    assert (tmp_path / "sending").exists()
